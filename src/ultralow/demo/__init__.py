@@ -1,0 +1,1 @@
+"""The demo group and the main job behind ``make demo``."""

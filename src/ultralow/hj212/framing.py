@@ -1,0 +1,188 @@
+"""Stream framing: cut ``##LLLL<segment><CRC>\\r\\n`` frames out of a byte stream.
+
+Pure: bytes in, frames out; the caller owns the socket or file. The framer trusts LLLL as a UTF-8 byte
+count, falls back to delimiter framing when LLLL is wrong or unpadded, skips junk between frames,
+tolerates LF-only endings and never holds more than one maximal frame plus the last chunk fed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+from ultralow.hj212.crc import MAX_SEGMENT_BYTES, crc_hj212, match_variant
+
+STANDARD_SEGMENT_BYTES: Final = 1024  # HJ 212-2017 Table 2
+_HEXDIGITS: Final = frozenset(b"0123456789abcdefABCDEF")
+
+
+@dataclass(slots=True)
+class Frame:
+    """One framed packet before field decoding."""
+
+    raw: bytes
+    segment: bytes
+    declared_length: int | None
+    crc_text: str | None
+    defects: list[str] = field(default_factory=list)
+
+
+def _frame_overhead(max_segment: int) -> int:
+    return 2 + 4 + max_segment + 4 + 2
+
+
+@dataclass
+class StreamFramer:
+    """Incremental framer; feed it bytes as they arrive and collect the frames it returns."""
+
+    max_segment: int = MAX_SEGMENT_BYTES
+    junk_bytes: int = 0
+    frames_seen: int = 0
+    _buf: bytearray = field(default_factory=bytearray)
+
+    @property
+    def buffered(self) -> int:
+        return len(self._buf)
+
+    def feed(self, data: bytes) -> list[Frame]:
+        """Add received bytes; return every complete frame now available, in order."""
+        self._buf += data
+        out: list[Frame] = []
+        while True:
+            frame = self._next(final=False)
+            if frame is None:
+                break
+            out.append(frame)
+        return out
+
+    def flush(self) -> list[Frame]:
+        """End of stream: return what is left as frames with defects (truncated, missing_terminator)."""
+        out: list[Frame] = []
+        while True:
+            frame = self._next(final=True)
+            if frame is None:
+                break
+            out.append(frame)
+        self.junk_bytes += len(self._buf)
+        self._buf.clear()
+        return out
+
+    # -- internals -------------------------------------------------------------------------------
+    def _skip_to_header(self) -> bool:
+        buf = self._buf
+        start = buf.find(b"##")
+        if start < 0:
+            keep = 1 if buf.endswith(b"#") else 0
+            self.junk_bytes += len(buf) - keep
+            del buf[: len(buf) - keep]
+            return False
+        if start:
+            self.junk_bytes += start
+            del buf[:start]
+        return True
+
+    def _take(self, end: int, frame: Frame) -> Frame:
+        del self._buf[:end]
+        self.frames_seen += 1
+        if len(frame.segment) > STANDARD_SEGMENT_BYTES:
+            frame.defects.append("oversize_segment")
+        return frame
+
+    def _next(self, final: bool) -> Frame | None:
+        if not self._skip_to_header():
+            return None
+        buf = self._buf
+        n = len(buf)
+        if n < 6 and not final and b"\n" not in buf:
+            return None
+        head = bytes(buf[2:6])
+        if len(head) == 4 and head.isdigit():
+            return self._by_length(int(head), final)
+        digits = 0
+        while 2 + digits < n and digits < 4 and 48 <= buf[2 + digits] <= 57:
+            digits += 1
+        declared = int(bytes(buf[2 : 2 + digits])) if digits else None
+        defect = "unpadded_length" if digits else "missing_length"
+        return self._by_delimiter(2 + digits, declared, [defect], final)
+
+    def _by_length(self, declared: int, final: bool) -> Frame | None:
+        buf = self._buf
+        n = len(buf)
+        end = 6 + declared  # CRC at [end, end + 4), terminator from end + 4
+        if end + 4 < n:
+            term = buf[end + 4]
+            if term == 0x0D and end + 5 < n and buf[end + 5] == 0x0A:
+                return self._take(end + 6, self._make(6, end, end + 6, declared, []))
+            if term == 0x0A:
+                return self._take(end + 5, self._make(6, end, end + 5, declared, ["lf_only"]))
+            if not (term == 0x0D and end + 5 == n) or final:
+                return self._by_delimiter(6, declared, [], final)
+        if final:
+            return self._by_delimiter(6, declared, [], final)
+        # Not all bytes yet: an earlier line end is taken only when its CRC proves LLLL wrong.
+        early = self._by_delimiter(6, declared, [], final, require_crc=True)
+        if early is None and n > _frame_overhead(self.max_segment):
+            return self._drop_header()
+        return early
+
+    def _drop_header(self) -> Frame | None:
+        self.junk_bytes += 2
+        del self._buf[:2]
+        return self._next(final=False)
+
+    def _make(self, start: int, end: int, raw_end: int, declared: int | None, defects: list[str]) -> Frame:
+        buf = self._buf
+        crc = bytes(buf[end : end + 4])
+        crc_text = crc.decode("ascii") if len(crc) == 4 and all(c in _HEXDIGITS for c in crc) else None
+        if crc_text is None:
+            defects.append("crc_malformed")
+        return Frame(bytes(buf[:raw_end]), bytes(buf[start:end]), declared, crc_text, defects)
+
+    def _by_delimiter(
+        self, start: int, declared: int | None, defects: list[str], final: bool, require_crc: bool = False
+    ) -> Frame | None:
+        buf = self._buf
+        nl = buf.find(b"\n", start)
+        if nl < 0 and not final:
+            if len(buf) > _frame_overhead(self.max_segment):
+                return self._drop_header()
+            return None
+        line_end = nl if nl >= 0 else len(buf)
+        inner = buf.find(b"##", start, line_end)
+        if inner >= 0:
+            if require_crc:
+                return None
+            # a new header before any line end: this frame lost its tail
+            return self._take(inner, Frame(bytes(buf[:inner]), bytes(buf[start:inner]), declared, None,
+                                           [*defects, "truncated"]))
+        raw_end = min(line_end + 1, len(buf))
+        seg_end = line_end
+        if seg_end > start and buf[seg_end - 1] == 0x0D:
+            seg_end -= 1
+        else:
+            defects.append("lf_only" if nl >= 0 else "missing_terminator")
+        stripped = seg_end
+        while seg_end > start and buf[seg_end - 1] in (0x20, 0x09):
+            seg_end -= 1
+        if stripped != seg_end:
+            defects.append("trailing_whitespace")
+        if seg_end - start < 4:
+            if require_crc:
+                return None
+            return self._take(raw_end, Frame(bytes(buf[:raw_end]), bytes(buf[start:seg_end]), declared, None,
+                                             [*defects, "truncated"]))
+        seg_stop = seg_end - 4
+        if declared is not None and declared != seg_stop - start:
+            defects.append("length_mismatch")
+        if require_crc:
+            segment = bytes(buf[start:seg_stop])
+            text = bytes(buf[seg_stop:seg_end]).decode("ascii", errors="replace")
+            if match_variant(segment, text, crc_hj212(segment)) is None:
+                return None
+        return self._take(raw_end, self._make(start, seg_stop, raw_end, declared, defects))
+
+
+def split_frames(data: bytes, max_segment: int = MAX_SEGMENT_BYTES) -> list[Frame]:
+    """Frame a complete byte string (a file or a captured stream), flushing the tail."""
+    framer = StreamFramer(max_segment=max_segment)
+    return [*framer.feed(data), *framer.flush()]
