@@ -15,7 +15,7 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP)
 
 demo: setup
-	$(BIN)/ultralow demo
+	$(BIN)/ultralow demo --no-serve
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks tools

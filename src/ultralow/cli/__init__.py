@@ -5,8 +5,14 @@ from __future__ import annotations
 import click
 
 from ultralow import __version__
+from ultralow.cli.claims import claims
+from ultralow.cli.compliance import compliance
 from ultralow.cli.demo import demo
+from ultralow.cli.export import export
 from ultralow.cli.hj212 import hj212
+from ultralow.cli.ingest import ingest
+from ultralow.cli.serve import serve
+from ultralow.cli.simulate import simulate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "ULTRALOW"})
@@ -17,3 +23,9 @@ def main() -> None:
 
 main.add_command(hj212)
 main.add_command(demo)
+main.add_command(serve)
+main.add_command(simulate)
+main.add_command(ingest)
+main.add_command(export)
+main.add_command(claims)
+main.add_command(compliance)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, BinaryIO
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from ultralow.hj212 import Flag, Message, Packet, decode_frame, encode_split, split_frames
+from ultralow.hj212 import Flag, Message, Packet, decode_frames, encode_split, format_data_time, split_frames
 from ultralow.hj212.framing import STANDARD_SEGMENT_BYTES
 
 
@@ -25,8 +26,7 @@ def read_packets(stream: BinaryIO) -> Iterator[Packet]:
     if b"\r" not in data:
         lines = [line.rstrip(b" \t") for line in data.split(b"\n")]
         data = b"".join(line + b"\r\n" for line in lines if line.strip())
-    for frame in split_frames(data):
-        yield decode_frame(frame)
+    yield from decode_frames(split_frames(data))
 
 
 @click.group()
@@ -73,27 +73,60 @@ def print_table(packets: list[Packet], console: Console | None = None) -> None:
     (console or Console()).print(table)
 
 
+def _text_map(value: Any, what: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ValueError(f"{what} must be an object of strings")
+    return dict(value)
+
+
+def _optional_text(obj: dict[str, Any], key: str) -> str | None:
+    value = obj.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{key} must be a string or null")
+    return value
+
+
+def _optional_int(obj: dict[str, Any], key: str) -> int | None:
+    value = obj.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValueError(f"{key} must be an integer or null")
+    return value
+
+
 def message_from_json(obj: dict[str, Any]) -> Message:
-    """The inverse of :meth:`Packet.to_json` (fields not in the JSON are left out of the packet)."""
+    """The inverse of :meth:`Packet.to_json` (fields not in the JSON are left out of the packet).
+
+    Raises ValueError (or KeyError for a missing ``cn``) naming the offending key.
+    """
+    cn = obj["cn"]
+    if not isinstance(cn, str):
+        raise ValueError("cn must be a string")
     flag = obj.get("flag")
-    glob = dict(obj.get("globals") or {})
+    if flag is not None and not (
+        isinstance(flag, dict) and {"version", "split", "ack"} <= flag.keys()
+        and isinstance(flag["version"], int) and 0 <= flag["version"] <= 63  # six version bits
+    ):
+        raise ValueError('flag must be null or {"version": 0..63, "split": bool, "ack": bool}')
+    glob = _text_map(obj.get("globals"), "globals")
     if "DataTime" not in glob and obj.get("data_time"):
-        from datetime import datetime
-
-        from ultralow.hj212 import format_data_time
-
-        glob = {"DataTime": format_data_time(datetime.fromisoformat(obj["data_time"])), **glob}
+        glob = {"DataTime": format_data_time(datetime.fromisoformat(str(obj["data_time"]))), **glob}
+    raw_values = obj.get("values") or {}
+    if not isinstance(raw_values, dict):
+        raise ValueError("values must be an object: factor code -> suffix -> string")
+    values = {str(code): _text_map(suffixes, f"values.{code}") for code, suffixes in raw_values.items()}
     return Message(
-        cn=str(obj["cn"]),
-        st=obj.get("st"),
-        qn=obj.get("qn"),
-        pw=obj.get("pw"),
-        mn=obj.get("mn"),
-        flag=Flag(int(flag["version"]), bool(flag["split"]), bool(flag["ack"])) if flag else None,
-        pnum=obj.get("pnum"),
-        pno=obj.get("pno"),
+        cn=cn,
+        st=_optional_text(obj, "st"),
+        qn=_optional_text(obj, "qn"),
+        pw=_optional_text(obj, "pw"),
+        mn=_optional_text(obj, "mn"),
+        flag=Flag(int(flag["version"]), bool(flag["split"]), bool(flag["ack"])) if flag is not None else None,
+        pnum=_optional_int(obj, "pnum"),
+        pno=_optional_int(obj, "pno"),
         globals=glob,
-        values=obj.get("values") or {},
+        values=values,
     )
 
 
@@ -102,16 +135,30 @@ def message_from_json(obj: dict[str, Any]) -> Message:
 @click.option("--split-above", type=int, default=STANDARD_SEGMENT_BYTES, show_default=True,
               help="Split into sub-packets when the data segment is longer than this many bytes.")
 def encode(file: Any, split_above: int) -> None:
-    """Encode JSON objects (the decode format, one per line) from FILE into framed packets."""
+    """Encode JSON objects (the decode format, one per line) from FILE into framed packets.
+
+    A line that cannot be encoded is reported on stderr as ``FILE:LINE: problem``; the other lines are
+    still encoded, and the command then exits 1 with a count of the failed lines.
+    """
     out = sys.stdout.buffer
+    name = getattr(file, "name", "-")
+    failed = 0
     for number, line in enumerate(file, start=1):
         if not line.strip():
             continue
         try:
-            message = message_from_json(json.loads(line))
-            frames = encode_split(message, limit=split_above)
+            obj = json.loads(line)
+            if not isinstance(obj, dict):
+                raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
+            frames = encode_split(message_from_json(obj), limit=split_above)
         except (ValueError, KeyError, TypeError) as exc:
-            raise click.ClickException(f"{getattr(file, 'name', '-')}:{number}: {exc}") from exc
+            detail = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
+            click.echo(f"{name}:{number}: {detail}", err=True)
+            failed += 1
+            continue
         for framed in frames:
             out.write(framed)
     out.flush()
+    if failed:
+        click.echo(f"{failed} line(s) could not be encoded", err=True)
+        sys.exit(1)

@@ -14,74 +14,81 @@ nothing here raises on bad input.  Defect names:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Final
 
-from ultralow.hj212.crc import crc_hj212, match_variant
+from ultralow.hj212.cp import index_items
+from ultralow.hj212.crc import CrcVariant, crc_hj212, crc_hj212_many, match_variant
 from ultralow.hj212.framing import Frame, split_frames
-from ultralow.hj212.packet import CHINA_TZ, Flag, Packet
+from ultralow.hj212.packet import FLAGS, Packet
 
 # A hook that turns an encrypted CP body into plain text (HJ 212-2025 devices may encrypt CP).
 CpDecryptor = Callable[[Packet, str], str]
 
 _HEADER_KEYS: Final = frozenset({"QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO"})
-_INFO_ITEM: Final = re.compile(r"([^;,=]*)=(//.*?//(?=\s*(?:[;,]|$))|[^;,]*)", re.DOTALL)
+_FLAG_DIGITS: Final = 3  # Flag is an integer 0..255
+_COUNT_DIGITS: Final = 9  # PNUM and PNO are N4 (HJ 212-2017 Table 3); zero-padded longer forms are read too
+# The header in the standard's order with every field present (HJ 212-2017 Table 3), the usual case.
+_STANDARD_KEYS: Final = ("QN", "ST", "CN", "PW", "MN", "Flag")
+_STANDARD_HEADER: Final = re.compile(r"QN=([^;]*);ST=([^;]*);CN=([^;]*);PW=([^;]*);MN=([^;]*);Flag=([0-9]{1,3});")
+
+
+def _ascii_int(text: str, max_digits: int) -> int | None:
+    """``text`` (blanks around allowed) as an int of 1..``max_digits`` ASCII digits, else None.
+
+    ``str.isdigit`` alone accepts digits ``int`` refuses (superscripts) and ``int`` refuses more than
+    4300 digits, so both the alphabet and the length are checked first.
+    """
+    text = text.strip()
+    if 0 < len(text) <= max_digits and text.isascii() and text.isdigit():
+        return int(text)
+    return None
 
 
 def parse_data_time(text: str) -> datetime | None:
     """``YYYYMMDDhhmmss`` or ``YYYYMMDDhhmmsszzz`` as China local time (UTC+8); None if malformed."""
     text = text.strip()
-    if len(text) not in (14, 17) or not text.isdigit():
+    if len(text) not in (14, 17) or not (text.isascii() and text.isdigit()):
         return None
+    # ISO 8601 basic format, which datetime.fromisoformat reads (and range-checks) in C
+    iso = f"{text[:8]}T{text[8:14]}.{text[14:]}+08:00" if len(text) == 17 else f"{text[:8]}T{text[8:]}+08:00"
     try:
-        return datetime(
-            int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]),
-            int(text[12:14]), int(text[14:17] or 0) * 1000, tzinfo=CHINA_TZ,
-        )
+        return datetime.fromisoformat(iso)
     except ValueError:
         return None
 
 
-def _split_cp(cp: str) -> tuple[list[tuple[str, str]], bool]:
-    """CP items in order, and whether some text could not be read as ``key=value``."""
-    items: list[tuple[str, str]] = []
-    bad = False
-    if "//" in cp:  # Info texts between // and // may hold ; , and = themselves
-        pos = 0
-        for match in _INFO_ITEM.finditer(cp):
-            key = match.group(1).strip(" ;,")
-            bad = bad or bool(cp[pos : match.start()].strip(" ;,")) or not key
-            if key:
-                items.append((key, match.group(2)))
-            pos = match.end()
-        return items, bad or bool(cp[pos:].strip(" ;,"))
-    for group in cp.split(";"):
-        for item in group.split(","):
-            key, sep, value = item.partition("=")
-            key = key.strip()
-            if sep and key:
-                items.append((key, value))
-            elif item.strip():
-                bad = True
-    return items, bad
-
-
 def _fill_header(packet: Packet, header_text: str) -> None:
+    standard = _STANDARD_HEADER.fullmatch(header_text)
+    if standard is not None:  # same result as the general loop below, in one match
+        fields = standard.groups()
+        packet.header = list(zip(_STANDARD_KEYS, fields, strict=True))
+        packet.qn, packet.st, packet.cn, packet.pw, packet.mn, flag_text = fields
+        flag = int(flag_text)
+        if flag <= 255:
+            packet.flag = FLAGS[flag]
+        else:
+            packet.defects.append("bad_flag")
+        _check_header(packet)
+        return
     defects = packet.defects
+    header = packet.header
+    seen: set[str] = set()
     for part in header_text.split(";"):
-        if not part.strip():
-            continue
         key, sep, value = part.partition("=")
-        key = key.strip()
         if not sep:
-            defects.append("header_item_without_value")
+            if part.strip():
+                defects.append("header_item_without_value")
             continue
-        if key in _HEADER_KEYS and any(k == key for k, _ in packet.header):
+        key = key.strip()
+        header.append((key, value))
+        if key not in _HEADER_KEYS:
+            continue
+        if key in seen:
             defects.append("duplicate_header_key")
-            packet.header.append((key, value))
             continue
-        packet.header.append((key, value))
+        seen.add(key)
         if key == "QN":
             packet.qn = value
         elif key == "ST":
@@ -93,37 +100,43 @@ def _fill_header(packet: Packet, header_text: str) -> None:
         elif key == "MN":
             packet.mn = value
         elif key == "Flag":
-            text = value.strip()
-            if text.isdigit() and int(text) <= 255:
-                packet.flag = Flag.from_int(int(text))
+            bits = _ascii_int(value, _FLAG_DIGITS)
+            if bits is not None and bits <= 255:
+                packet.flag = FLAGS[bits]
             else:
                 defects.append("bad_flag")
         elif key == "PNUM":
-            if value.strip().isdigit():
-                packet.pnum = int(value)
-            else:
+            packet.pnum = _ascii_int(value, _COUNT_DIGITS)
+            if packet.pnum is None:
                 defects.append("bad_pnum")
-        elif key == "PNO":
-            if value.strip().isdigit():
-                packet.pno = int(value)
-            else:
+        else:  # PNO
+            packet.pno = _ascii_int(value, _COUNT_DIGITS)
+            if packet.pno is None:
                 defects.append("bad_pno")
     _check_header(packet)
 
 
 def _check_header(packet: Packet) -> None:
     defects = packet.defects
-    if packet.qn is None:
+    qn = packet.qn
+    if qn is None:
         defects.append("missing_qn")
-    elif packet.qn == "":
+    elif qn == "":
         defects.append("qn_empty")
-    elif len(packet.qn) == 13 and packet.qn.isdigit():
-        defects.append("qn_epoch_ms")
-    elif not (len(packet.qn) == 17 and packet.qn.isdigit()):
+    elif not (qn.isascii() and qn.isdigit()):
         defects.append("qn_malformed")
-    for name, value in (("st", packet.st), ("cn", packet.cn), ("pw", packet.pw), ("mn", packet.mn)):
-        if value is None:
-            defects.append(f"missing_{name}")
+    elif len(qn) == 13:
+        defects.append("qn_epoch_ms")
+    elif len(qn) != 17:
+        defects.append("qn_malformed")
+    if packet.st is None:
+        defects.append("missing_st")
+    if packet.cn is None:
+        defects.append("missing_cn")
+    if packet.pw is None:
+        defects.append("missing_pw")
+    if packet.mn is None:
+        defects.append("missing_mn")
     if packet.flag is None and "bad_flag" not in defects:
         defects.append("missing_flag")
     if packet.flag is not None and packet.flag.split and (packet.pnum is None or packet.pno is None):
@@ -131,30 +144,13 @@ def _check_header(packet: Packet) -> None:
 
 
 def _fill_cp(packet: Packet, cp: str) -> None:
-    items, bad = _split_cp(cp)
+    packet.cp = cp
+    bad, duplicate = index_items(cp, packet.values, packet.globals)
     if bad:
         packet.defects.append("cp_item_without_value")
-    values = packet.values
-    glob = packet.globals
-    duplicate = False
-    for key, value in items:
-        packet.cp_items.append((key, value))
-        code, dash, suffix = key.partition("-")
-        if dash:
-            slot = values.get(code)
-            if slot is None:
-                values[code] = {suffix: value}
-            elif suffix in slot:
-                duplicate = True
-            else:
-                slot[suffix] = value
-        elif key in glob:
-            duplicate = True
-        else:
-            glob[key] = value
     if duplicate:
         packet.defects.append("duplicate_key")
-    data_time = glob.get("DataTime")
+    data_time = packet.globals.get("DataTime")
     if data_time is not None:
         packet.data_time = parse_data_time(data_time)
         if packet.data_time is None:
@@ -190,8 +186,7 @@ def parse_segment(packet: Packet, decrypt: CpDecryptor | None = None) -> Packet:
     return packet
 
 
-def decode_frame(frame: Frame, decrypt: CpDecryptor | None = None) -> Packet:
-    """Check the CRC of a framed packet and decode its fields."""
+def _decode_checked(frame: Frame, crc: int | None, decrypt: CpDecryptor | None) -> Packet:
     packet = Packet(
         raw=frame.raw,
         segment=frame.segment,
@@ -200,11 +195,26 @@ def decode_frame(frame: Frame, decrypt: CpDecryptor | None = None) -> Packet:
         defects=list(frame.defects),
     )
     if frame.crc_text is not None:
-        packet.crc_computed = crc_hj212(frame.segment)
-        packet.crc_variant = match_variant(frame.segment, frame.crc_text, packet.crc_computed)
-        if packet.crc_variant is None or packet.crc_variant.value != "hj212":
+        packet.crc_computed = crc
+        packet.crc_variant = match_variant(frame.segment, frame.crc_text, crc)
+        if packet.crc_variant is not CrcVariant.HJ212:
             packet.defects.append("crc_mismatch")
     return parse_segment(packet, decrypt)
+
+
+def decode_frame(frame: Frame, decrypt: CpDecryptor | None = None) -> Packet:
+    """Check the CRC of a framed packet and decode its fields."""
+    crc = crc_hj212(frame.segment) if frame.crc_text is not None else None
+    return _decode_checked(frame, crc, decrypt)
+
+
+def decode_frames(frames: Sequence[Frame], decrypt: CpDecryptor | None = None) -> list[Packet]:
+    """Decode several frames, checking all their CRCs in one vectorised pass."""
+    crcs = crc_hj212_many([frame.segment for frame in frames])
+    return [
+        _decode_checked(frame, crc if frame.crc_text is not None else None, decrypt)
+        for frame, crc in zip(frames, crcs, strict=True)
+    ]
 
 
 def decode(data: bytes, decrypt: CpDecryptor | None = None) -> Packet:
@@ -217,4 +227,4 @@ def decode(data: bytes, decrypt: CpDecryptor | None = None) -> Packet:
 
 def decode_stream(data: bytes, decrypt: CpDecryptor | None = None) -> list[Packet]:
     """Decode every frame of a complete byte stream."""
-    return [decode_frame(frame, decrypt) for frame in split_frames(data)]
+    return decode_frames(split_frames(data), decrypt)

@@ -54,7 +54,8 @@ class Message:
 def _cp_groups(message: Message) -> list[str]:
     groups = [f"{key}={value}" for key, value in message.globals.items()]
     for code, suffixes in message.values.items():
-        groups.append(",".join(f"{code}-{suffix}={value}" for suffix, value in suffixes.items()))
+        if suffixes:
+            groups.append(",".join(f"{code}-{suffix}={value}" for suffix, value in suffixes.items()))
     return groups
 
 
@@ -107,14 +108,20 @@ def encode_split(message: Message, limit: int = STANDARD_SEGMENT_BYTES) -> list[
     factor_groups = _cp_groups(message)[len(head_groups):]
     # Reserve room for the longest possible header (4-digit PNUM/PNO).
     fixed = len(_header(message, message.qn, flag, 9999, 9999).encode("utf-8")) + len(";CP=&&&&")
+    base = fixed + len(";".join(head_groups).encode("utf-8"))
+    if base > limit:
+        raise ValueError(f"the header and globals alone need {base} bytes; a sub-packet holds {limit}")
     chunks: list[list[str]] = []
     current: list[str] = []
-    size = fixed + len(";".join(head_groups).encode("utf-8"))
+    size = base
     for group in factor_groups:
         extra = len(group.encode("utf-8")) + 1
+        if base + extra > limit:
+            code = group.partition("-")[0]
+            raise ValueError(f"factor {code} needs {base + extra} bytes with the header; a sub-packet holds {limit}")
         if current and size + extra > limit:
             chunks.append(current)
-            current, size = [], fixed + len(";".join(head_groups).encode("utf-8"))
+            current, size = [], base
         current.append(group)
         size += extra
     chunks.append(current)

@@ -27,6 +27,9 @@ class Frame:
     defects: list[str] = field(default_factory=list)
 
 
+_DROPPED: Final = Frame(b"", b"", None, None)  # sentinel: a header was dropped, look again
+
+
 def _frame_overhead(max_segment: int) -> int:
     return 2 + 4 + max_segment + 4 + 2
 
@@ -39,6 +42,9 @@ class StreamFramer:
     junk_bytes: int = 0
     frames_seen: int = 0
     _buf: bytearray = field(default_factory=bytearray)
+    # offset of a line end already found not to close the frame at offset 0 early (its CRC failed),
+    # so that a frame arriving in many small reads is not checked again on every read
+    _early_refused: int = -1
 
     @property
     def buffered(self) -> int:
@@ -65,6 +71,7 @@ class StreamFramer:
             out.append(frame)
         self.junk_bytes += len(self._buf)
         self._buf.clear()
+        self._early_refused = -1
         return out
 
     # -- internals -------------------------------------------------------------------------------
@@ -75,22 +82,31 @@ class StreamFramer:
             keep = 1 if buf.endswith(b"#") else 0
             self.junk_bytes += len(buf) - keep
             del buf[: len(buf) - keep]
+            self._early_refused = -1
             return False
         if start:
             self.junk_bytes += start
             del buf[:start]
+            self._early_refused = -1
         return True
 
     def _take(self, end: int, frame: Frame) -> Frame:
         del self._buf[:end]
+        self._early_refused = -1
         self.frames_seen += 1
         if len(frame.segment) > STANDARD_SEGMENT_BYTES:
             frame.defects.append("oversize_segment")
         return frame
 
     def _next(self, final: bool) -> Frame | None:
-        if not self._skip_to_header():
-            return None
+        while self._skip_to_header():
+            frame = self._at_header(final)
+            if frame is not _DROPPED:
+                return frame
+        return None
+
+    def _at_header(self, final: bool) -> Frame | None:
+        """The frame starting at the ``##`` at offset 0; None to wait for more bytes; or _DROPPED."""
         buf = self._buf
         n = len(buf)
         if n < 6 and not final and b"\n" not in buf:
@@ -122,18 +138,30 @@ class StreamFramer:
         # Not all bytes yet: an earlier line end is taken only when its CRC proves LLLL wrong.
         early = self._by_delimiter(6, declared, [], final, require_crc=True)
         if early is None and n > _frame_overhead(self.max_segment):
-            return self._drop_header()
+            return self._drop_stale()  # LLLL above max_segment: this header cannot start a frame
         return early
 
-    def _drop_header(self) -> Frame | None:
-        self.junk_bytes += 2
-        del self._buf[:2]
-        return self._next(final=False)
+    def _drop_stale(self) -> Frame:
+        """Drop the header at offset 0 and every later one that can no longer start a frame.
+
+        Called when no frame can be completed from the header at 0 although the buffer holds more than
+        one maximal frame.  Headers farther than one maximal frame from the end of the buffer are as
+        hopeless (a frame must end within that distance), so they go in the same step: the work stays
+        linear in the bytes fed however many ``##`` the junk holds.
+        """
+        buf = self._buf
+        keep_from = max(1, len(buf) - _frame_overhead(self.max_segment))
+        nxt = buf.find(b"##", keep_from)
+        cut = nxt if nxt >= 0 else len(buf) - (1 if buf.endswith(b"#") else 0)
+        self.junk_bytes += cut
+        del buf[:cut]
+        self._early_refused = -1
+        return _DROPPED
 
     def _make(self, start: int, end: int, raw_end: int, declared: int | None, defects: list[str]) -> Frame:
         buf = self._buf
         crc = bytes(buf[end : end + 4])
-        crc_text = crc.decode("ascii") if len(crc) == 4 and all(c in _HEXDIGITS for c in crc) else None
+        crc_text = crc.decode("ascii") if len(crc) == 4 and _HEXDIGITS.issuperset(crc) else None
         if crc_text is None:
             defects.append("crc_malformed")
         return Frame(bytes(buf[:raw_end]), bytes(buf[start:end]), declared, crc_text, defects)
@@ -145,7 +173,7 @@ class StreamFramer:
         nl = buf.find(b"\n", start)
         if nl < 0 and not final:
             if len(buf) > _frame_overhead(self.max_segment):
-                return self._drop_header()
+                return self._drop_stale()
             return None
         line_end = nl if nl >= 0 else len(buf)
         inner = buf.find(b"##", start, line_end)
@@ -175,9 +203,12 @@ class StreamFramer:
         if declared is not None and declared != seg_stop - start:
             defects.append("length_mismatch")
         if require_crc:
+            if nl == self._early_refused:
+                return None
             segment = bytes(buf[start:seg_stop])
             text = bytes(buf[seg_stop:seg_end]).decode("ascii", errors="replace")
             if match_variant(segment, text, crc_hj212(segment)) is None:
+                self._early_refused = nl
                 return None
         return self._take(raw_end, self._make(start, seg_stop, raw_end, declared, defects))
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
+from ultralow.hj212.cp import split_items
 from ultralow.hj212.crc import CrcVariant
 
 CHINA_TZ: Final = timezone(timedelta(hours=8))
@@ -28,6 +29,9 @@ class Flag:
         return self.version << 2 | (2 if self.split else 0) | (1 if self.ack else 0)
 
 
+FLAGS: Final = tuple(Flag.from_int(value) for value in range(256))  # immutable, shared by all packets
+
+
 @dataclass(slots=True)
 class Packet:
     """One frame, decoded leniently: every field that could be read, plus the defects found.
@@ -43,7 +47,6 @@ class Packet:
     crc_variant: CrcVariant | None = None
     defects: list[str] = field(default_factory=list)
     header: list[tuple[str, str]] = field(default_factory=list)
-    cp_items: list[tuple[str, str]] = field(default_factory=list)
     qn: str | None = None
     st: str | None = None
     cn: str | None = None
@@ -55,6 +58,7 @@ class Packet:
     data_time: datetime | None = None
     globals: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    cp: str | None = None  # the CP body between ``CP=&&`` and ``&&`` (after decryption), None if absent
 
     @property
     def ok(self) -> bool:
@@ -65,6 +69,11 @@ class Packet:
     def version(self) -> int:
         """Protocol version from the Flag bits; a packet without Flag is treated as 2005 (0)."""
         return self.flag.version if self.flag is not None else 0
+
+    @property
+    def cp_items(self) -> list[tuple[str, str]]:
+        """Every CP item in order, duplicates included (``values``/``globals`` keep the first)."""
+        return split_items(self.cp)[0] if self.cp is not None else []
 
     @property
     def wants_ack(self) -> bool:

@@ -10,15 +10,19 @@ from ultralow.hj212.packet import Packet
 def _reply(packet: Packet, cn: str, cp: str, version: int | None = None) -> bytes:
     version = packet.version if version is None else version
     if version == 0:
-        # HJ/T 212-2005 6.4: no QN in the header; the request QN goes into CP.
+        # HJ/T 212-2005 6.4 (examples quoted in hj212.md 6.4): no QN in the header, the request QN goes
+        # into CP; only 9011 carries Flag=0, and the 9014 data ack names neither PW nor MN but the CN
+        # acknowledged, plus PNO/PNUM (with the 2005 text's trailing ";") for a sub-packet.
         head = f"ST=91;CN={cn}"
         if cn != UPLOAD_REPLY:
             head += f";PW={packet.pw or ''};MN={packet.mn or ''}"
+        if cn == "9011":
+            head += ";Flag=0"
         items = [f"QN={packet.qn or ''}"]
         if cn == UPLOAD_REPLY:
             items.append(f"CN={packet.cn or ''}")
             if packet.pnum is not None and packet.pno is not None:
-                items.extend([f"PNO={packet.pno}", f"PNUM={packet.pnum}"])
+                items.extend([f"PNO={packet.pno}", f"PNUM={packet.pnum}", ""])
         if cp:
             items.append(cp)
         return frame(f"{head};CP=&&{';'.join(items)}&&")

@@ -1,0 +1,272 @@
+"""Receiver load: N virtual loggers on N connections against ``ultralow serve`` in its own process.
+
+Prints acknowledged (durable) packets per second, p50/p99 acknowledgement latency and the server's peak
+RSS, and the same figures for a baseline measured in the same run: the same load against the same
+receiver code in its own process, answering from the codec without storing anything (no DuckDB), which
+shows what durability costs on top of the network, framing and decoding.
+
+Load: 2051 minute packets of coal-boiler outlets (nine factors with Zs values: about 1,200 bytes, kept
+whole as many real loggers do), pre-encoded before the clock starts; each connection sends stop-and-wait
+like a real logger (``--window`` allows more in flight). The load generator is one uvloop process; its
+CPU time is printed too, since it shares the two cores with the server.
+
+    python benchmarks/receiver_load.py [--connections 1000] [--seconds 10] [--window 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import psutil
+import uvloop
+
+from ultralow.hj212 import StreamFramer, decode_frame
+from ultralow.ingest import Outcome, Received
+from ultralow.loggers.packets import LoggerIdentity, minute_packets
+from ultralow.loggers.signals import minute_series, outlet_seed
+from ultralow.receiver.events import EventLog
+from ultralow.receiver.launch import ServeProcess
+from ultralow.receiver.limits import ReceiverLimits
+from ultralow.receiver.server import Receiver
+from ultralow.receiver.services import run_until_signalled
+from ultralow.store import Store
+
+TARGET_PER_S = 10_000
+TARGET_P99_MS = 100.0
+TARGET_RSS = 1 << 30
+
+
+def mn_of(i: int) -> str:
+    return f"3301{i:020d}"
+
+
+def registry_text(count: int) -> str:
+    parts = ['[[bases]]\nid = "bench"\nname = "Benchmark base"\ncountry = "CN"\n']
+    parts += [f'[[outlets]]\nid = "o{i:05d}"\nbase = "bench"\nname = "Outlet {i}"\nmn = "{mn_of(i)}"\n'
+              f'pw = "123456"\nsource_type = "coal_boiler"\nlimit_sets = []\n' for i in range(count)]
+    return "\n".join(parts)
+
+
+def prepare(connections: int, per_connection: int) -> list[list[tuple[str, bytes]]]:
+    """Pre-encoded (QN, frame) lists, one per connection, from the loggers' own signal model and encoder."""
+    out = []
+    for i in range(connections):
+        seed = outlet_seed(1, f"o{i:05d}")
+        series = minute_series("coal_boiler", datetime(2025, 3, 3), per_connection, seed)
+        packets = minute_packets(series, LoggerIdentity(mn_of(i), "123456", qn_ms=seed % 1000), split=False)
+        out.append([(p.qn, p.frame) for p in packets])
+    return out
+
+
+@dataclass
+class Tally:
+    started: float = 0.0
+    stop_sending: float = 0.0
+    acked: int = 0
+    acked_in_window: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+    bad_replies: int = 0
+    server_cpu_s: float = 0.0
+
+
+class LoadConnection(asyncio.Protocol):
+    """One logger: sends its next frame when an acknowledgement frees a slot in its window."""
+
+    def __init__(self, frames: list[tuple[str, bytes]], window: int, tally: Tally) -> None:
+        self.frames = frames
+        self.window = window
+        self.tally = tally
+        self.framer = StreamFramer(max_segment=1024)
+        self.next = 0
+        self.pending: dict[str, float] = {}
+        self.transport: asyncio.Transport | None = None
+        self.done = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def start(self) -> None:
+        for _ in range(self.window):
+            self._send()
+
+    def _send(self) -> None:
+        if self.next >= len(self.frames) or time.monotonic() >= self.tally.stop_sending:
+            if not self.pending and not self.done.done():
+                self.done.set_result(None)
+            return
+        qn, frame = self.frames[self.next]
+        self.next += 1
+        self.pending[qn] = time.monotonic()
+        assert self.transport is not None
+        self.transport.write(frame)
+
+    def data_received(self, data: bytes) -> None:
+        for frame in self.framer.feed(data):
+            packet = decode_frame(frame)  # an ack counts only if it is a valid 9014 for a QN we sent
+            sent_at = self.pending.pop(packet.qn or "", None) if packet.ok and packet.cn == "9014" else None
+            if sent_at is None:
+                self.tally.bad_replies += 1
+                continue
+            now = time.monotonic()
+            self.tally.acked += 1
+            if now <= self.tally.stop_sending:
+                self.tally.acked_in_window += 1
+                self.tally.latencies_ms.append((now - sent_at) * 1000)
+            self._send()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
+
+
+async def drive(port: int, frames: list[list[tuple[str, bytes]]], window: int, seconds: float,
+                server_pid: int) -> tuple[Tally, int]:
+    loop = asyncio.get_running_loop()
+    tally = Tally()
+    conns = []
+    for chunk in range(0, len(frames), 100):  # connect in steps: the accept backlog is finite
+        made = await asyncio.gather(*(loop.create_connection(lambda f=f: LoadConnection(f, window, tally),
+                                                             "127.0.0.1", port) for f in frames[chunk:chunk + 100]))
+        conns += [protocol for _, protocol in made]
+    server = psutil.Process(server_pid)
+    peak_rss = server.memory_info().rss
+    cpu = server.cpu_times()
+    tally.server_cpu_s = -(cpu.user + cpu.system)
+    tally.started = time.monotonic()
+    tally.stop_sending = tally.started + seconds
+    for conn in conns:
+        conn.start()
+    while time.monotonic() < tally.stop_sending:
+        await asyncio.sleep(0.25)
+        peak_rss = max(peak_rss, server.memory_info().rss)
+    cpu = server.cpu_times()
+    tally.server_cpu_s += cpu.user + cpu.system
+    await asyncio.wait([c.done for c in conns], timeout=10)
+    for conn in conns:
+        if conn.transport is not None:
+            conn.transport.close()
+    return tally, peak_rss
+
+
+def report(label: str, tally: Tally, seconds: float, rss: int) -> dict[str, float]:
+    lat = sorted(tally.latencies_ms)
+    p50 = statistics.median(lat) if lat else float("nan")
+    p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))] if lat else float("nan")
+    rate = tally.acked_in_window / seconds
+    print(f"  {label}: {rate:,.0f} packets/s acknowledged, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+          f"server peak RSS {rss / 2**20:,.0f} MiB, server CPU {tally.server_cpu_s:.1f} s "
+          f"({tally.acked:,} acks in all, {tally.bad_replies} stray replies)")
+    return {"rate": rate, "p50": p50, "p99": p99, "rss": rss}
+
+
+def serve_without_store(port_file: str, max_connections: int, batch_ms: float) -> None:
+    """Baseline server process: the receiver answering from the codec, storing nothing."""
+    def accept(items: list[Received]) -> list[Outcome]:
+        return [Outcome("stored") for _ in items]
+
+    limits = ReceiverLimits(max_connections=max_connections, batch_interval_s=batch_ms / 1000)
+    receiver = Receiver(accept, port=0, limits=limits,  # type: ignore[arg-type]
+                        events=EventLog(stream=open("/dev/null", "w")))  # noqa: SIM115
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_until_signalled([receiver], stop))
+        while receiver._server is None:
+            await asyncio.sleep(0.01)
+        Path(port_file).write_text(str(receiver.port))
+        await task
+
+    uvloop.run(main())
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--connections", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--window", type=int, default=1, help="packets in flight per connection")
+    parser.add_argument("--batch-ms", type=float, default=20.0)
+    parser.add_argument("--serve-baseline", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_baseline:
+        serve_without_store(args.serve_baseline, args.connections + 100, args.batch_ms)
+        return
+
+    # enough packets that no connection runs dry within the measurement
+    per_connection = max(30, int(TARGET_PER_S * 2 * args.seconds / args.connections) + 10)
+    started = time.monotonic()
+    frames = prepare(args.connections, per_connection)
+    sizes = [len(f) for conn in frames for _, f in conn]
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before the runs "
+          "(other work on the machine slows both runs)")
+    print(f"receiver_load: {args.connections} connections, window {args.window}, {args.seconds:g} s each run, "
+          f"2051 packets of {min(sizes)}-{max(sizes)} bytes (mean {statistics.mean(sizes):.0f}), "
+          f"prepared in {time.monotonic() - started:.1f} s")
+
+    with tempfile.TemporaryDirectory(prefix="ultralow-bench-") as tmp:
+        work = Path(tmp)
+        # baseline: same load, receiver without a store, in its own process
+        port_file = work / "baseline.port"
+        baseline = subprocess.Popen([sys.executable, __file__, "--serve-baseline", str(port_file),
+                                     "--connections", str(args.connections), "--batch-ms", str(args.batch_ms)])
+        try:
+            while not port_file.exists() or not port_file.read_text():
+                if baseline.poll() is not None:
+                    raise SystemExit("baseline server died")
+                time.sleep(0.05)
+            cpu0 = cpu_seconds()
+            tally, rss = uvloop.run(drive(int(port_file.read_text()), frames, args.window, args.seconds,
+                                          baseline.pid))
+            base_cpu = cpu_seconds() - cpu0
+        finally:
+            baseline.terminate()
+            baseline.wait(30)
+        base = report("baseline, receiver without store", tally, args.seconds, rss)
+        print(f"    load generator CPU {base_cpu:.1f} s for the run")
+
+        config = work / "ultralow.toml"
+        config.write_text(registry_text(args.connections), encoding="utf-8")
+        db = work / "bench.duckdb"
+        server = ServeProcess(db, config, work / "serve.log",
+                              extra_args=("--max-connections", str(args.connections + 100),
+                                          "--batch-ms", str(args.batch_ms))).start()
+        try:
+            cpu0 = cpu_seconds()
+            tally, rss = uvloop.run(drive(server.port, frames, args.window, args.seconds, server.pid))
+            real_cpu = cpu_seconds() - cpu0
+        finally:
+            server.terminate()
+        real = report("ultralow serve, durable (DuckDB)", tally, args.seconds, rss)
+        print(f"    load generator CPU {real_cpu:.1f} s for the run")
+        with Store(db, read_only=True) as store:
+            row = store.con.execute("SELECT count(*) FROM raw_frames").fetchone()
+        stored = int(row[0]) if row else 0
+        print(f"    frames in the store after the run: {stored:,} (acknowledged: {tally.acked:,}; "
+              f"every acknowledged frame must be there)")
+        ok = stored >= tally.acked
+        print(f"  target: >= {TARGET_PER_S:,} packets/s, p99 < {TARGET_P99_MS:g} ms, RSS < 1 GiB -> "
+              f"{'met' if real['rate'] >= TARGET_PER_S and real['p99'] < TARGET_P99_MS and real['rss'] < TARGET_RSS else 'NOT met'}"
+              f"; durable acknowledged frames {'all stored' if ok else 'MISSING'}; "
+              f"durability costs {base['rate'] / real['rate'] if real['rate'] else float('inf'):.1f}x the baseline rate")
+        print(f"  load average after the runs: {os.getloadavg()[0]:.1f}")
+        if not ok:
+            raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Runs of consecutive clock hours: exceedance events and the hour-level findings built on the same merge.
+
+Consecutive hours are found with the gaps-and-islands method: for flagged hours of one outlet and factor,
+(hour index - row number) is constant within a run of consecutive hours.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+FINDING_COLUMNS = ("finding", "outlet_id", "code", "start", "end", "hours", "value", "detail", "rule", "status")
+
+
+def with_run_id(flagged: ir.Table, keys: list[str]) -> ir.Table:
+    """``flagged`` hours plus ``run_id``, equal for consecutive clock hours of the same ``keys``."""
+    index = flagged.hour.epoch_seconds() // 3600
+    order = ibis.row_number().over(group_by=[flagged[k] for k in keys], order_by=flagged.hour)
+    return flagged.mutate(run_id=index - order)
+
+
+def exceedance_events(hours: ir.Table) -> ir.Table:
+    """Consecutive exceedance hours merged: outlet_id, code, start, end (exclusive), duration_h,
+    peak_corrected_mg_m3, peak_multiple, limit_mg_m3 and limit_set at the peak."""
+    ex = with_run_id(hours.filter(hours.exceeded), ["outlet_id", "code"])
+    events = ex.group_by(["outlet_id", "code", "run_id"]).agg(
+        start=ex.hour.min(),
+        last=ex.hour.max(),
+        duration_h=ex.count(),
+        peak_corrected_mg_m3=ex.corrected_mg_m3.max(),
+        peak_multiple=ex.exceed_multiple.max(),
+        limit_mg_m3=ex.limit_mg_m3.argmax(ex.corrected_mg_m3),
+        limit_set=ex.limit_set.argmax(ex.corrected_mg_m3),
+        limit_row=ex.limit_row.argmax(ex.corrected_mg_m3),
+    )
+    return events.mutate(end=events.last + ibis.interval(hours=1)).drop("run_id", "last")
+
+
+def hour_runs_finding(flagged: ir.Table, finding: str, value: ir.Scalar | None, detail: str, rule: str,
+                      status: str, note: ir.Scalar | None = None,
+                      keys: tuple[str, ...] = ("outlet_id", "code")) -> ir.Table:
+    """One finding per run of consecutive ``flagged`` hours. ``value`` (a number) and ``note`` (a text
+    appended to ``detail``) are aggregates of the run expressed on ``flagged``, e.g.
+    ``flagged.o2_pct.max()``."""
+    runs = with_run_id(flagged, list(keys))
+    agg = runs.group_by([*keys, "run_id"]).agg(
+        start=runs.hour.min(),
+        last=runs.hour.max(),
+        hours=runs.count(),
+        value=(value if value is not None else ibis.literal(None, type="float64")),
+        note=(note if note is not None else ibis.literal("")),
+    )
+    return agg.select(
+        finding=ibis.literal(finding),
+        outlet_id=agg.outlet_id,
+        code=agg.code,
+        start=agg.start,
+        end=agg.last + ibis.interval(hours=1),
+        hours=agg.hours.cast("int64"),
+        value=agg.value.cast("float64"),
+        detail=ibis.literal(detail) + agg.note.fill_null(""),
+        rule=ibis.literal(rule),
+        status=ibis.literal(status),
+    )
+
+
+def availability_findings(hours: ir.Table) -> ir.Table:
+    """Runs of operating hours without a valid hourly value (not exceedances: data availability)."""
+    invalid = hours.filter(hours.status == "invalid")
+    return hour_runs_finding(
+        invalid, "data_availability", invalid.valid_minutes.max(),
+        "operating hours without a valid hourly value (value: most valid minutes in one hour); first reason: ",
+        "hour_min_valid_minutes", "verified", note=invalid.invalid_reason.min(),
+    )

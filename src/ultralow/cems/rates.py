@@ -1,0 +1,145 @@
+"""Rates and aggregates of judged hours: per-outlet summary (capture, compliance, transmission), valid
+days and months (HJ 76 App. B), and the ultra-low time ratio per quarter with its premium tier.
+Definitions in ``rates.toml`` and ``ultra_low_premium.toml``."""
+
+from __future__ import annotations
+
+import re
+
+import ibis
+import ibis.expr.types as ir
+
+from ultralow.cems import conversion
+from ultralow.cems.validity import day_is_valid, month_is_valid
+from ultralow.standards.rules import PremiumTier, RuleBook
+
+
+def _count(cond: ir.BooleanValue) -> ir.IntegerScalar:
+    return ibis.ifelse(cond, 1, 0).sum()
+
+
+def _ratio(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.FloatingValue:
+    return ibis.ifelse(denominator > 0, numerator / denominator, ibis.null(float))
+
+
+def summary(hours: ir.Table) -> ir.Table:
+    """Per outlet and pollutant over the period: hours by status, capture rate (valid / operating),
+    exceeded hours, compliance rate (non-exceeded / valid non-exempt), max corrected value, transmission,
+    validity and effective transmission rates."""
+    h = hours
+    agg = h.group_by(["outlet_id", "code"]).agg(
+        hours_total=h.count(),
+        hours_stopped=_count(h.stopped),
+        hours_operating=_count(h.operating),
+        hours_valid=_count(h.valid),
+        hours_exceeded=_count(h.exceeded),
+        hours_raw_exceeded=_count(h.raw_exceeded),
+        hours_exempt=_count(h.valid & h.exempt),
+        hours_judged=_count(h.valid & ~h.exempt),
+        hours_received=_count(h.n_records > 0),
+        hours_received_operating=_count((h.n_records > 0) & h.operating),
+        max_corrected_mg_m3=h.corrected_mg_m3.max(),
+        mean_corrected_mg_m3=h.corrected_mg_m3.mean(),
+        max_exceed_multiple=h.exceed_multiple.max(),
+    )
+    transmission = _ratio(agg.hours_received, agg.hours_total)
+    validity = _ratio(agg.hours_valid, agg.hours_received_operating)
+    return agg.mutate(
+        capture_rate=_ratio(agg.hours_valid, agg.hours_operating),
+        compliance_rate=_ratio(agg.hours_judged - agg.hours_exceeded, agg.hours_judged),
+        transmission_rate=transmission,
+        validity_rate=validity,
+        effective_transmission_rate=transmission * validity,
+    )
+
+
+def days(hours: ir.Table, rules: RuleBook) -> ir.Table:
+    """Per outlet, pollutant and local day: valid hours, validity (>= 20), mean of the valid hourly
+    measured and corrected values (null when the day is not valid)."""
+    h = hours.mutate(day=hours.hour.date())
+    agg = h.group_by(["outlet_id", "code", "day"]).agg(
+        hours_operating=_count(h.operating),
+        valid_hours=_count(h.valid),
+        mean_measured=ibis.ifelse(h.valid, h.measured_mg_m3, ibis.null(float)).mean(),
+        mean_corrected=h.corrected_mg_m3.mean(),
+    )
+    ok = day_is_valid(agg.valid_hours, rules)
+    return agg.mutate(
+        valid=ok,
+        measured_mg_m3=ibis.ifelse(ok, agg.mean_measured, ibis.null(float)),
+        corrected_mg_m3=ibis.ifelse(ok, agg.mean_corrected, ibis.null(float)),
+    ).drop("mean_measured", "mean_corrected")
+
+
+def months(day_table: ir.Table, rules: RuleBook) -> ir.Table:
+    """Per outlet, pollutant and month: valid days, validity (>= 25, February >= 23), mean of valid days."""
+    d = day_table.mutate(year=day_table.day.year(), month=day_table.day.month())
+    agg = d.group_by(["outlet_id", "code", "year", "month"]).agg(
+        valid_days=_count(d.valid),
+        mean_corrected=d.corrected_mg_m3.mean(),
+    )
+    ok = month_is_valid(agg.valid_days, agg.month, rules)
+    return agg.mutate(valid=ok, corrected_mg_m3=ibis.ifelse(ok, agg.mean_corrected, ibis.null(float))).drop(
+        "mean_corrected")
+
+
+_SHARE = re.compile(r"^\s*(?:(ratio)\s*\*\s*)?([0-9]*\.?[0-9]+)\s*$")
+
+
+def premium_share(tier: PremiumTier, ratio: ir.FloatingValue) -> ir.FloatingValue:
+    """The tier's premium share as an expression: a number, or ``ratio*k``."""
+    match = _SHARE.match(tier.premium_share)
+    if match is None:
+        raise ValueError(f"ultra_low_premium.toml: tier {tier.tier}: premium_share {tier.premium_share!r} "
+                         "must be a number or ratio*number")
+    factor = float(match.group(2))
+    return ratio * factor if match.group(1) else ibis.literal(factor)
+
+
+def ultra_low_ratio(hours: ir.Table, candidates: ir.Table, rules: RuleBook) -> ir.Table:
+    """Ultra-low time ratio per outlet and calendar quarter, for outlets listing the ultra-low set.
+
+    Each pollutant hour is corrected to the ultra-low row's reference O2 and compared with its limit. An hour
+    is assessed when the unit operated, no exempt mark applies, and either all three pollutants are valid
+    or a valid one exceeds (an hour fails if any one exceeds); it meets the ratio when all three are valid
+    and none exceeds.
+    """
+    premium = rules.premium
+    pollutants = list(premium["pollutants"])
+    ul = candidates.filter(candidates.set_id == premium["limit_set"], candidates.pollutant.isin(pollutants))
+    ul = ul.select(u_outlet="outlet_id", u_code="pollutant", u_limit="limit_mg_m3", u_basis="reference_basis",
+                   u_o2_ref="o2_ref_pct", u_from="effective_from", u_to="effective_to")
+    h = hours.filter(hours.code.isin(pollutants))
+    day = h.hour.date()
+    j = h.join(ul, [h.outlet_id == ul.u_outlet, h.code == ul.u_code,
+                    ul.u_from.isnull() | (ul.u_from <= day), ul.u_to.isnull() | (ul.u_to > day)])
+    corrected = ibis.ifelse(j.u_basis == "o2", conversion.o2_corrected(j.measured_mg_m3, j.o2_pct, j.u_o2_ref, rules),
+                            j.measured_mg_m3)
+    ok = j.valid & ~j.exempt
+    j = j.mutate(ul_ok=ok, ul_fail=(ok & (corrected > j.u_limit)).fill_null(False))
+    per_hour = j.group_by(["outlet_id", "hour"]).agg(
+        n_valid=_count(j.ul_ok),
+        failed=j.ul_fail.any(),
+        operating=j.operating.any(),
+    )
+    n = len(pollutants)
+    assessed = per_hour.operating & ((per_hour.n_valid == n) | per_hour.failed)
+    meets = (per_hour.n_valid == n) & ~per_hour.failed
+    q = per_hour.mutate(assessed=assessed, meets=meets, year=per_hour.hour.year(), quarter=per_hour.hour.quarter())
+    agg = q.group_by(["outlet_id", "year", "quarter"]).agg(
+        hours_operating=_count(q.operating),
+        hours_assessed=_count(q.assessed),
+        hours_meeting=_count(q.assessed & q.meets),
+    )
+    ratio = _ratio(agg.hours_meeting, agg.hours_assessed)
+    tiers = rules.premium_tiers
+
+    def in_tier(t: PremiumTier) -> ir.BooleanValue:
+        upper = (ratio <= t.ratio_max) if t.ratio_max >= 1.0 else (ratio < t.ratio_max)
+        return (ratio >= t.ratio_min) & upper
+
+    return agg.mutate(
+        ratio=ratio,
+        tier=ibis.cases(*[(in_tier(t), t.tier) for t in tiers], else_=ibis.null(str)),
+        premium_share=ibis.cases(*[(in_tier(t), premium_share(t, ratio)) for t in tiers], else_=ibis.null(float)),
+    )

@@ -1,0 +1,280 @@
+"""Evidence sources a claim is checked against, behind one small interface.
+
+``EvidenceSource.lookup(claim)`` returns ``None`` when the source does not keep the claim's metric, or an
+:class:`Evidence` (whose ``value`` is None when the source keeps the metric but has no data for the
+claim's scope and period, ``note`` saying why).
+
+* :class:`EmissionsEvidence` — CEMS hours from the compliance engine (one row per outlet, pollutant and
+  hour with ``valid`` and ``corrected_mg_m3``, plus the outlet's ``source_type``) and, when given, the
+  engine's annual emission totals. Statistics are computed by DuckDB over the Arrow table with a
+  parameterised query, and that query is the evidence's ``query``.
+* :class:`StandardsSource` — the limits per standard, source type and pollutant (rows of
+  ``ultralow.standards``), used to check the limit a claim compares itself with.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+import duckdb
+import pyarrow as pa
+
+from ultralow.claims.model import Claim, Evidence
+from ultralow.claims.vocabulary import Vocabulary, vocabulary
+
+CONCENTRATION_UNITS = frozenset({"mg/m3"})
+MASS_FACTORS_T = {"t": 1.0, "t/yr": 1.0, "kg": 0.001}
+
+
+class EvidenceSource(Protocol):
+    """Anything that can look up the evidence for a claim."""
+
+    name: str
+
+    def lookup(self, claim: Claim) -> Evidence | None:
+        """Evidence for ``claim``; None when this source does not keep the claim's metric."""
+        ...
+
+
+@dataclass(frozen=True)
+class Window:
+    """A claim period as a half-open range of local times; ``label`` as written in the claim."""
+
+    start: datetime | None
+    end: datetime | None
+    label: str | None
+
+
+def period_window(period: str | None) -> Window:
+    """``"2023"`` -> 2023-01-01..2024-01-01; ``"2019/2023"``; ``"2015/.."``; ``"2023-12"``; ``"2023-12-31"``."""
+    if not period:
+        return Window(None, None, None)
+    m = re.fullmatch(r"(\d{4})/(\d{4}|\.\.)", period)
+    if m:
+        start = datetime(int(m.group(1)), 1, 1)
+        end = None if m.group(2) == ".." else datetime(int(m.group(2)) + 1, 1, 1)
+        return Window(start, end, period)
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", period)
+    if not m:
+        return Window(None, None, period)
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    if day:
+        d = date(year, int(month or 1), int(day))
+        return Window(datetime(d.year, d.month, d.day), datetime.fromordinal(d.toordinal() + 1), period)
+    if month:
+        mo = int(month)
+        return Window(datetime(year, mo, 1), datetime(year + (mo == 12), mo % 12 + 1, 1), period)
+    return Window(datetime(year, 1, 1), datetime(year + 1, 1, 1), period)
+
+
+def base_metric(name: str) -> tuple[str, bool]:
+    """``so2_emissions_change`` -> (``so2_emissions``, True)."""
+    return (name[: -len("_change")], True) if name.endswith("_change") else (name, False)
+
+
+_HOURS_SQL = """
+SELECT count(*) AS hours,
+       avg(v) AS mean, quantile_cont(v, 0.5) AS p50, quantile_cont(v, 0.95) AS p95,
+       max(v) AS max, min(v) AS min, min(hour) AS first_hour, max(hour) AS last_hour,
+       list(DISTINCT outlet ORDER BY outlet) AS outlets
+FROM (SELECT outlet, hour, {value} AS v FROM hours
+      WHERE valid AND code = ? AND list_contains(?, source_type)
+        AND (CAST(? AS TIMESTAMP) IS NULL OR hour >= CAST(? AS TIMESTAMP))
+        AND (CAST(? AS TIMESTAMP) IS NULL OR hour < CAST(? AS TIMESTAMP))
+        AND {value} IS NOT NULL)
+""".strip()
+
+_LIMITS_SQL = """
+SELECT source_type, limit_set, limit_mg_m3, count(*) AS hours, list(DISTINCT outlet ORDER BY outlet) AS outlets
+FROM hours
+WHERE code = ? AND list_contains(?, source_type) AND limit_mg_m3 IS NOT NULL
+GROUP BY source_type, limit_set, limit_mg_m3
+ORDER BY source_type, limit_set
+""".strip()
+
+_EMISSIONS_SQL = """
+SELECT sum(total_t) AS total_t, count(DISTINCT outlet) AS outlets_n, list(DISTINCT outlet ORDER BY outlet) AS outlets,
+       min(year) AS first_year, max(year) AS last_year
+FROM emissions
+WHERE code = ? AND list_contains(?, source_type) AND year >= ? AND year <= ?
+""".strip()
+
+_VALUE_COLUMNS = frozenset({"corrected_mg_m3", "measured_mg_m3"})
+
+
+def _rename_outlet(table: pa.Table) -> pa.Table:
+    if "outlet" not in table.column_names and "outlet_id" in table.column_names:
+        names = ["outlet" if n == "outlet_id" else n for n in table.column_names]
+        return table.rename_columns(names)
+    return table
+
+
+class EmissionsEvidence:
+    """Concentration (and, with annual totals, mass) claims checked against the compliance engine's hours.
+
+    ``hours``: Arrow table with ``outlet`` (or ``outlet_id``), ``code``, ``hour``, ``valid``, the value
+    column (``corrected_mg_m3``, mg/m3 at the reference O2; for GB 25465 sources the engine reports the
+    measured concentration there), ``limit_mg_m3``, ``limit_set`` and ``source_type``.
+    ``emissions``: optional Arrow table (``outlet``/``outlet_id``, ``code``, ``year``, ``total_t``,
+    ``source_type``) of annual emission totals in tonnes.
+    """
+
+    name = "cems_hours"
+
+    def __init__(self, hours: pa.Table, *, emissions: pa.Table | None = None,
+                 value_column: str = "corrected_mg_m3", vocab: Vocabulary | None = None) -> None:
+        if value_column not in _VALUE_COLUMNS:
+            raise ValueError(f"value_column must be one of {sorted(_VALUE_COLUMNS)}")
+        self.vocab = vocab or vocabulary()
+        self.value_column = value_column
+        self._con = duckdb.connect()
+        self._con.register("hours", _rename_outlet(hours))
+        self._has_emissions = emissions is not None
+        if emissions is not None:
+            self._con.register("emissions", _rename_outlet(emissions))
+        self.source_types = sorted(
+            {r[0] for r in self._con.execute("SELECT DISTINCT source_type FROM hours").fetchall() if r[0]})
+        row = self._con.execute("SELECT min(hour), max(hour), count(*) FROM hours").fetchone()
+        self.first_hour: datetime | None = row[0] if row else None
+        self.last_hour: datetime | None = row[1] if row else None
+        self.rows = int(row[2]) if row else 0
+
+    def close(self) -> None:
+        self._con.close()
+
+    def scope_types(self, scope: str | None, code: str) -> tuple[list[str], str | None]:
+        """Source types of ``scope`` present in the hours (all types measuring ``code`` when the scope is
+        not stated and only one scope measures it), and an error when that cannot be decided."""
+        if scope:
+            row = self.vocab.scope(scope)
+            if row is None:
+                return [], f"unknown scope {scope!r}"
+            return [t for t in row.source_types if t in self.source_types], None
+        present = {r[0] for r in self._con.execute(
+            "SELECT DISTINCT source_type FROM hours WHERE code = ?", [code]).fetchall()}
+        scopes = {s.name for s in self.vocab.scopes if present & set(s.source_types)}
+        if len(scopes) == 1:
+            only = self.vocab.scope(next(iter(scopes)))
+            assert only is not None
+            return [t for t in only.source_types if t in present], None
+        if not scopes:
+            return [], None
+        return [], f"the claim names no source type and the store has {code} from {', '.join(sorted(scopes))}"
+
+    def applied_limits(self, code: str, source_types: list[str]) -> list[dict[str, Any]]:
+        """The limits the compliance engine applied to the scope's outlets (limit set, value, hours)."""
+        rows = self._con.execute(_LIMITS_SQL, [code, source_types]).fetchall()
+        return [{"source_type": r[0], "limit_set": r[1], "limit_mg_m3": r[2], "hours": int(r[3]),
+                 "outlets": list(r[4])} for r in rows]
+
+    def lookup(self, claim: Claim) -> Evidence | None:
+        metric = self.vocab.metric(base_metric(claim.metric)[0])
+        if metric is None or metric.evidence != "emissions" or not metric.code:
+            return None
+        if claim.unit in CONCENTRATION_UNITS:
+            return self._concentration(claim, metric.code)
+        if claim.unit in MASS_FACTORS_T:
+            return self._mass(claim, metric.code)
+        return Evidence(self.name, None, claim.unit, claim.period, "none",
+                        note=f"unit {claim.unit} is not a concentration or a mass")
+
+    def _concentration(self, claim: Claim, code: str) -> Evidence:
+        types, problem = self.scope_types(claim.scope, code)
+        window = period_window(claim.period)
+        if problem:
+            return Evidence(self.name, None, "mg/m3", claim.period, "mean", note=problem)
+        sql = _HOURS_SQL.format(value=self.value_column)
+        params: list[Any] = [code, types, window.start, window.start, window.end, window.end]
+        row = self._con.execute(sql, params).fetchone()
+        hours = int(row[0]) if row else 0
+        if not types or hours == 0:
+            where = f"source types {', '.join(types)}" if types else f"scope {claim.scope or '(any)'}"
+            when = f" in {window.label}" if window.label else ""
+            return Evidence(self.name, None, "mg/m3", claim.period, "mean", query=sql, parameters=tuple(params),
+                            note=f"no valid hours of {code} for {where}{when}")
+        assert row is not None
+        stats = {"hours": hours, "mean": _r(row[1]), "p50": _r(row[2]), "p95": _r(row[3]), "max": _r(row[4]),
+                 "min": _r(row[5])}
+        period = f"{row[6].isoformat()}/{row[7].isoformat()}"
+        return Evidence(self.name, stats["mean"], "mg/m3", period, "mean", statistics=stats,
+                        outlets=tuple(row[8]), query=sql, parameters=tuple(params),
+                        note=f"valid hourly {self.value_column} of {code} at {', '.join(types)} outlets")
+
+    def _mass(self, claim: Claim, code: str) -> Evidence:
+        if not self._has_emissions:
+            return Evidence(self.name, None, claim.unit, claim.period, "total",
+                            note="annual emission totals were not given to the claim check")
+        window = period_window(claim.period)
+        if window.start is None or claim.period is None or not re.fullmatch(r"\d{4}", claim.period):
+            return Evidence(self.name, None, claim.unit, claim.period, "total",
+                            note="an emission total needs the claim's year")
+        types, problem = self.scope_types(claim.scope, code)
+        if problem:
+            return Evidence(self.name, None, claim.unit, claim.period, "total", note=problem)
+        year = int(claim.period)
+        params: list[Any] = [code, types, year, year]
+        row = self._con.execute(_EMISSIONS_SQL, params).fetchone()
+        if not row or row[0] is None:
+            return Evidence(self.name, None, claim.unit, claim.period, "total", query=_EMISSIONS_SQL,
+                            parameters=tuple(params), note=f"no emission totals of {code} in {year}")
+        factor = MASS_FACTORS_T[claim.unit]
+        total = float(row[0]) / factor
+        return Evidence(self.name, _r(total), claim.unit, str(year), "total", statistics={"total": _r(total)},
+                        outlets=tuple(row[2]), query=_EMISSIONS_SQL, parameters=tuple(params),
+                        note=f"annual emission total of {code} (measured + HJ 75 substitutes)")
+
+
+def _r(value: Any) -> float | None:
+    return None if value is None else round(float(value), 6)
+
+
+@dataclass(frozen=True)
+class LimitEntry:
+    """One limit of a standard for one source type and pollutant (mg/m3 at the standard's basis)."""
+
+    set_id: str
+    document: str
+    source_type: str
+    pollutant: str
+    condition: str
+    limit_mg_m3: float
+    source: str
+    status: str
+
+
+class StandardsSource:
+    """The limits per standard (limit set), source type and pollutant."""
+
+    name = "standards"
+
+    def __init__(self, limits: list[LimitEntry]) -> None:
+        self.limits = list(limits)
+
+    @classmethod
+    def from_rows(cls, rows: list[Any]) -> StandardsSource:
+        """From ``ultralow.standards`` limit rows (``LimitRow``: set_id, document, source_type, pollutant,
+        condition, limit_mg_m3, source, status)."""
+        return cls([LimitEntry(r.set_id, r.document, r.source_type, r.pollutant, r.condition, float(r.limit_mg_m3),
+                               r.source, r.status) for r in rows])
+
+    def find(self, *, pollutant: str, source_type: str | None = None, set_id: str | None = None,
+             general_only: bool = False) -> list[LimitEntry]:
+        return [
+            e for e in self.limits
+            if e.pollutant == pollutant
+            and (source_type is None or e.source_type == source_type)
+            and (set_id is None or e.set_id == set_id)
+            and (not general_only or not e.condition)
+        ]
+
+
+def packaged_standards() -> StandardsSource | None:
+    """The limits of :mod:`ultralow.standards` (None when that package is not installed)."""
+    try:
+        from ultralow.standards import packaged_catalog
+    except ImportError:  # pragma: no cover - the standards package ships with ultralow
+        return None
+    return StandardsSource.from_rows(packaged_catalog().rows)

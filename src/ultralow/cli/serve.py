@@ -1,0 +1,86 @@
+"""``ultralow serve``: the HJ 212 receiver (and, later, the web app) in one process."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import click
+import uvloop
+
+from ultralow.cli.options import config_option, db_option
+from ultralow.ingest import Pipeline
+from ultralow.receiver.events import EventLog
+from ultralow.receiver.limits import ReceiverLimits
+from ultralow.receiver.server import Receiver
+from ultralow.receiver.services import run_until_signalled
+from ultralow.registry import RegistryError
+from ultralow.store import Store, StoreError, resolve_registry
+
+_DEFAULTS = ReceiverLimits()
+
+
+def setting(flag: Any, settings: Mapping[str, Any], key: str, default: Any) -> Any:
+    """Flag (or its ``ULTRALOW_<NAME>`` variable, read by click) > registry ``[settings]`` > default."""
+    if flag is not None:
+        return flag
+    return settings.get(key, default)
+
+
+@click.command()
+@db_option
+@config_option
+@click.option("--hj212-host", envvar="ULTRALOW_HJ212_HOST", default=None,
+              help="Address the HJ 212 receiver listens on.  [default: 127.0.0.1]")
+@click.option("--hj212-port", envvar="ULTRALOW_HJ212_PORT", type=click.IntRange(0, 65535), default=None,
+              help="TCP port of the HJ 212 receiver (0: any free port, logged).  [default: 9212]")
+@click.option("--max-connections", envvar="ULTRALOW_MAX_CONNECTIONS", type=click.IntRange(1), default=None,
+              help=f"Connections beyond this are refused.  [default: {_DEFAULTS.max_connections}]")
+@click.option("--idle-timeout", envvar="ULTRALOW_IDLE_TIMEOUT", type=click.FloatRange(0.1), default=None,
+              help=f"Seconds without data before a connection is closed.  [default: {_DEFAULTS.idle_timeout_s:g}]")
+@click.option("--batch-ms", envvar="ULTRALOW_BATCH_MS", type=click.FloatRange(0.0), default=None,
+              help=f"Longest wait before a batch is committed.  [default: {_DEFAULTS.batch_interval_s * 1000:g}]")
+@click.option("--batch-max", envvar="ULTRALOW_BATCH_MAX", type=click.IntRange(1), default=None,
+              help=f"Most frames per commit.  [default: {_DEFAULTS.batch_max_frames}]")
+def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, max_connections: int | None,
+          idle_timeout: float | None, batch_ms: float | None, batch_max: int | None) -> None:
+    """Receive HJ 212 from data loggers: store each frame, then acknowledge it (9014/9013).
+
+    Logs are JSON lines on stderr. SIGTERM or Ctrl-C stops gracefully: no new connections, the frames
+    read so far are committed and acknowledged, then the connections close.
+    """
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    try:
+        registry = resolve_registry(config, store)
+    except RegistryError as exc:
+        store.close()
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    settings = registry.settings
+    limits = ReceiverLimits(
+        max_connections=setting(max_connections, settings, "max_connections", _DEFAULTS.max_connections),
+        idle_timeout_s=setting(idle_timeout, settings, "idle_timeout", _DEFAULTS.idle_timeout_s),
+        batch_interval_s=setting(batch_ms, settings, "batch_ms", _DEFAULTS.batch_interval_s * 1000) / 1000,
+        batch_max_frames=setting(batch_max, settings, "batch_max", _DEFAULTS.batch_max_frames),
+    )
+    pipeline = Pipeline(store, registry)
+    receiver = Receiver(
+        pipeline.accept,
+        host=setting(hj212_host, settings, "hj212_host", "127.0.0.1"),
+        port=setting(hj212_port, settings, "hj212_port", 9212),
+        limits=limits,
+        events=EventLog(),
+    )
+    receiver.events.emit("starting", db=db, outlets=len(registry.outlets), registry=registry.path)
+    try:
+        uvloop.run(run_until_signalled([receiver]))
+    except OSError as exc:
+        click.echo(f"error: cannot listen on {receiver.host}:{receiver.port}: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        store.close()

@@ -1,0 +1,160 @@
+"""The one path every transport feeds: validate, then store frames, readings and quarantine in one commit.
+
+``Pipeline.accept`` takes received frames (TCP receiver, HJ 212 log files); ``Pipeline.accept_rows``
+takes readings already validated by a long-format reader (CSV, Parquet). Both end in the same writers
+(:mod:`ultralow.store`) and commit before returning, so what they report is durable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import pyarrow as pa
+
+from ultralow.hj212 import CodeTables, CrcVariant, Packet, code_tables
+from ultralow.ingest.packet_rows import KIND_BY_CN, RowBuffer
+from ultralow.ingest.received import Outcome, Received
+from ultralow.registry import Outlet, Registry
+from ultralow.store import FrameRow, QuarantineRow, Store, write_readings
+from ultralow.store.frames import FrameKey, append_frames, append_quarantine, find_stored_frames, frame_key
+
+# Defects after which the content of a frame cannot be trusted (the others are tolerated and the frame
+# is kept as sent). CRC defects are judged separately, with the per-MN Modbus allowance.
+MALFORMED: Final = frozenset(
+    {
+        "no_frame", "truncated", "crc_malformed", "invalid_utf8", "missing_cn", "missing_mn", "missing_cp",
+        "cp_unterminated", "cp_item_without_value", "duplicate_key", "duplicate_header_key", "bad_flag",
+        "split_without_pnum", "bad_pnum", "bad_pno", "header_item_without_value",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RowsOutcome:
+    """What :meth:`Pipeline.accept_rows` did: readings written (of which revisions), duplicates skipped,
+    rejected rows quarantined (``quarantined_new``: not already in quarantine)."""
+
+    rows: int
+    stored: int
+    revisions: int
+    duplicates: int
+    quarantined: int
+    quarantined_new: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Accepted:
+    index: int
+    item: Received
+    packet: Packet
+    outlet: Outlet
+    kind: str | None
+
+
+class Pipeline:
+    """Validation and storage of received HJ 212 frames and long-format readings."""
+
+    def __init__(self, store: Store, registry: Registry, tables: CodeTables | None = None) -> None:
+        self.store = store
+        self.registry = registry
+        self.tables = tables if tables is not None else code_tables()
+
+    # -- checks --------------------------------------------------------------------------------------
+    def check(self, item: Received) -> tuple[str | None, Outlet | None, str | None]:
+        """(reason to quarantine or None, the outlet, the reading kind or None for non-data frames)."""
+        packet = item.packet
+        if packet is None:
+            return "not an HJ 212 frame", None, None
+        outlet = self.registry.outlet_by_mn(packet.mn) if packet.mn is not None else None
+        variant = packet.crc_variant
+        if variant is None:
+            if packet.crc_stated is None:
+                return "malformed: no CRC (" + ", ".join(packet.defects or ["no_frame"]) + ")", None, None
+            expected = f"{packet.crc_computed:04X}" if packet.crc_computed is not None else "?"
+            return f"CRC mismatch: stated {packet.crc_stated}, HJ 212 CRC is {expected}", None, None
+        if variant is not CrcVariant.HJ212 and (outlet is None or variant.value not in outlet.crc_variants):
+            who = f"MN {packet.mn}" if outlet is not None else "an unknown MN"
+            return f"CRC is {variant.value}, not allowed for {who}", None, None
+        bad = [d for d in packet.defects if d in MALFORMED]
+        if bad:
+            return "malformed: " + ", ".join(bad), None, None
+        if outlet is None:
+            return f"unknown MN {packet.mn!r}", None, None
+        if packet.pw != outlet.pw:
+            return f"wrong PW for MN {packet.mn}", None, None
+        kind = KIND_BY_CN.get(packet.cn or "")
+        if kind is not None and packet.data_time is None:
+            return f"CN {packet.cn} without a valid DataTime", None, None
+        return None, outlet, kind
+
+    # -- frames --------------------------------------------------------------------------------------
+    def accept(self, items: Sequence[Received]) -> list[Outcome]:
+        """Validate and store ``items``; one outcome each, same order. Durable when it returns."""
+        outcomes: list[Outcome | None] = [None] * len(items)
+        refused: list[tuple[int, QuarantineRow]] = []
+        accepted: list[_Accepted] = []
+        for index, item in enumerate(items):
+            reason, outlet, kind = self.check(item)
+            if reason is not None or outlet is None or item.packet is None:
+                refused.append((index, QuarantineRow(item.received_at, item.source, item.peer, item.location,
+                                                     reason or "refused", item.raw)))
+            else:
+                accepted.append(_Accepted(index, item, item.packet, outlet, kind))
+        with self.store.lock:
+            con = self.store.con
+            rows = [FrameRow(a.item.received_at, a.item.peer, a.packet.mn, a.packet.cn, a.packet.qn, a.item.raw,
+                             a.packet.data_time.replace(tzinfo=None) if a.packet.data_time is not None else None)
+                    for a in accepted]
+            stored = find_stored_frames(con, rows)
+            new: list[tuple[_Accepted, FrameRow]] = []
+            seen: dict[FrameKey, int] = {}
+            for a, row in zip(accepted, rows, strict=True):
+                key = frame_key(row)
+                if key is not None and key in stored:
+                    outcomes[a.index] = Outcome("duplicate", None, 0, stored[key])
+                elif key is not None and key in seen:
+                    outcomes[a.index] = Outcome("duplicate", None, 0, -1 - seen[key])  # resolved below
+                else:
+                    if key is not None:
+                        seen[key] = len(new)
+                    new.append((a, row))
+            with self.store.transaction():
+                ids = append_frames(con, self.store.next_ids("raw_frames", len(new)), [row for _, row in new])
+                buffer = RowBuffer()
+                candidates: dict[int, int] = {}
+                for (a, _), frame_id in zip(new, ids, strict=True):
+                    if a.kind is not None:
+                        candidates[frame_id] = buffer.add_packet(
+                            a.packet, a.kind, a.outlet.id, a.outlet.utc_offset_min, a.item.source, frame_id,
+                            a.item.received_at, self.tables,
+                        )
+                written = write_readings(con, buffer.table(), by_frame=True)
+                append_quarantine(con, self.store.next_ids("quarantine", len(refused)), [r for _, r in refused])
+        for (a, _), frame_id in zip(new, ids, strict=True):
+            inserted = written.inserted_by_frame.get(frame_id, 0)
+            duplicate = candidates.get(frame_id, 0) > 0 and inserted == 0
+            outcomes[a.index] = Outcome("duplicate" if duplicate else "stored", None, inserted, frame_id)
+        for index, outcome in enumerate(outcomes):
+            if outcome is not None and outcome.frame_id is not None and outcome.frame_id < 0:
+                outcomes[index] = Outcome("duplicate", None, 0, ids[-1 - outcome.frame_id])
+        for index, refusal in refused:
+            outcomes[index] = Outcome("quarantined", refusal.reason, 0, None)
+        return [o for o in outcomes if o is not None]
+
+    # -- long-format rows ----------------------------------------------------------------------------
+    def accept_rows(self, readings: pa.Table, rejected: Sequence[QuarantineRow]) -> RowsOutcome:
+        """Store validated candidate readings (``ultralow.store.CANDIDATE_SCHEMA``) and quarantine the
+        rejected rows, in one transaction."""
+        with self.store.transaction() as con:
+            written = write_readings(con, readings)
+            new_quarantine = append_quarantine(con, self.store.next_ids("quarantine", len(rejected)), rejected)
+        return RowsOutcome(
+            rows=readings.num_rows + len(rejected),
+            stored=written.inserted,
+            revisions=written.revisions,
+            duplicates=written.duplicates,
+            quarantined=len(rejected),
+            quarantined_new=new_quarantine,
+        )

@@ -1,0 +1,133 @@
+"""The store's schema as an ordered list of versioned migrations.
+
+A store file records in ``schema_version`` every migration applied to it; opening it applies the missing
+ones in order, each in its own transaction. Migrations are append-only: never edit a released one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import duckdb
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    summary: str
+    statements: tuple[str, ...]
+
+
+# The readings table has no PRIMARY KEY on purpose: an ART index over hundreds of millions of rows slows
+# bulk appends; uniqueness per (outlet_id, code, kind, data_time, revision) is kept by the writer, which
+# checks each batch against the rows that can collide (ultralow.store.readings).
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    Migration(
+        1,
+        "raw frames, readings with revisions, quarantine",
+        (
+            """CREATE TABLE raw_frames (
+                frame_id BIGINT NOT NULL,
+                received_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                peer VARCHAR,
+                mn VARCHAR,
+                cn VARCHAR,
+                qn VARCHAR,
+                raw BLOB NOT NULL
+            )""",
+            """CREATE TABLE readings (
+                outlet_id VARCHAR NOT NULL,
+                code VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                data_time TIMESTAMP NOT NULL,
+                utc_offset_min SMALLINT NOT NULL,
+                revision INTEGER NOT NULL,
+                value DOUBLE,
+                min DOUBLE,
+                max DOUBLE,
+                cou DOUBLE,
+                zs DOUBLE,
+                flag VARCHAR,
+                source VARCHAR NOT NULL,
+                frame_id BIGINT,
+                received_at TIMESTAMP WITH TIME ZONE NOT NULL
+            )""",
+            """CREATE TABLE quarantine (
+                id BIGINT NOT NULL,
+                received_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                source VARCHAR NOT NULL,
+                peer VARCHAR,
+                location VARCHAR,
+                reason VARCHAR NOT NULL,
+                raw BLOB NOT NULL
+            )""",
+            # Revisions are rare: the anti-join reads only rows with revision > 0 (zone maps skip the rest).
+            """CREATE VIEW readings_current AS
+               SELECT r.* FROM readings AS r
+               ANTI JOIN (
+                   SELECT outlet_id, code, kind, data_time, max(revision) AS top
+                   FROM readings WHERE revision > 0 GROUP BY ALL
+               ) AS later
+               ON r.outlet_id = later.outlet_id AND r.code = later.code AND r.kind = later.kind
+                  AND r.data_time = later.data_time AND r.revision < later.top""",
+        ),
+    ),
+    Migration(
+        2,
+        "the registry a store was filled with, so a store carries its own registry",
+        (
+            """CREATE TABLE registry (
+                version INTEGER NOT NULL,
+                loaded_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                path VARCHAR,
+                text VARCHAR NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
+        3,
+        "raw_frames.data_time (the packet's plant-local DataTime): finds resent frames that carry no QN",
+        ("ALTER TABLE raw_frames ADD COLUMN data_time TIMESTAMP",),
+    ),
+)
+
+LATEST_VERSION: Final = MIGRATIONS[-1].version
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest migration applied to the store (0 for an empty file)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version' "
+        "AND table_schema = 'main' AND table_catalog = current_database()"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int = LATEST_VERSION) -> list[int]:
+    """Apply the migrations above the store's version up to ``target``; returns the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, "
+        "applied_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT current_timestamp)"
+    )
+    have = current_version(con)
+    if have > LATEST_VERSION:
+        raise RuntimeError(f"store schema version {have} is newer than this software ({LATEST_VERSION})")
+    applied: list[int] = []
+    for migration in MIGRATIONS:
+        if migration.version <= have or migration.version > target:
+            continue
+        con.begin()
+        try:
+            for statement in migration.statements:
+                con.execute(statement)
+            con.execute("INSERT INTO schema_version (version) VALUES (?)", [migration.version])
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        applied.append(migration.version)
+    return applied

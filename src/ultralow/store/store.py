@@ -1,0 +1,113 @@
+"""The store: one DuckDB file, one connection owner, migrated on open."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+
+import duckdb
+import pyarrow as pa
+
+from ultralow.store.schema import LATEST_VERSION, current_version, migrate
+
+_EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_NAIVE = datetime(1970, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def timestamp_array(values: Sequence[datetime | None]) -> pa.Array:
+    """Datetimes as an Arrow timestamp[us] array: aware ones as instants (tz UTC), naive ones as clock
+    times (no tz); all of one kind. Integer arithmetic: pyarrow's own conversion of aware datetimes
+    costs about 12 µs each."""
+    first = next((v for v in values if v is not None), None)
+    aware = first is not None and first.tzinfo is not None
+    epoch = _EPOCH_UTC if aware else _EPOCH_NAIVE
+    micros = pa.array([None if v is None else (v - epoch) // _MICROSECOND for v in values], pa.int64())
+    return micros.cast(pa.timestamp("us", tz="UTC") if aware else pa.timestamp("us"))
+
+
+def register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Make an Arrow table visible to SQL as ``name`` (finishing any pending result first, which
+    DuckDB requires before registering)."""
+    con.complete()
+    con.register(name, table)
+
+
+def unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Remove a registered Arrow table (finishing any pending result first)."""
+    con.complete()
+    con.unregister(name)
+
+
+class StoreError(RuntimeError):
+    """The store file cannot be opened or used (names the file)."""
+
+
+class Store:
+    """Owner of the DuckDB connection to one store file (default ``ultralow.duckdb``).
+
+    Opening creates the file if needed and applies missing schema migrations. One writer at a time:
+    ``lock`` serialises callers that share a Store across threads.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self.lock = threading.RLock()
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+        if read_only:
+            version = current_version(self.con)
+            if version != LATEST_VERSION:
+                self.con.close()
+                raise StoreError(
+                    f"{self.path}: schema version {version}, this software needs {LATEST_VERSION}; "
+                    "open it once for writing to migrate"
+                )
+        else:
+            migrate(self.con)
+        self._next: dict[str, int] = {}
+
+    # -- ids -----------------------------------------------------------------------------------------
+    _ID_COLUMNS = {"raw_frames": "frame_id", "quarantine": "id"}
+
+    def next_ids(self, table: str, count: int) -> int:
+        """Reserve ``count`` consecutive ids for ``table`` (raw_frames, quarantine); returns the first."""
+        column = self._ID_COLUMNS[table]  # identifiers from code constants only
+        if table not in self._next:
+            row = self.con.execute(f"SELECT coalesce(max({column}), 0) FROM {table}").fetchone()  # noqa: S608
+            self._next[table] = (int(row[0]) if row else 0) + 1
+        first = self._next[table]
+        self._next[table] = first + count
+        return first
+
+    # -- transactions --------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """BEGIN … COMMIT (durable when the block ends), ROLLBACK on any exception."""
+        with self.lock:
+            self.con.begin()
+            try:
+                yield self.con
+            except BaseException:
+                self.con.rollback()
+                self._next.clear()  # ids reserved inside the failed transaction are read again
+                raise
+            self.con.commit()
+
+    def close(self) -> None:
+        with self.lock:
+            self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
