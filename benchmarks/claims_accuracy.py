@@ -1,7 +1,9 @@
 """Claim extraction accuracy and speed, and the verdict table of the corpus.
 
-Prints, per label set (tuned = texts the rules were developed on, heldout = texts written and labelled
-after the extractor was considered done, corpus = the shared corpus read from ../shared/corpus):
+Prints, per label set (tuned = texts the rules were developed on, heldout1-3 = texts written and labelled
+after the extractor was considered done, fresh1-5 = further disclosure forms (HKEX KPI tables, GRI content
+index, CSR reports, press releases, climate metrics, "at a glance" pages) each labelled by hand before the
+extractor was first run on it, corpus = the shared corpus read from ../shared/corpus), then per text:
 precision and recall of extraction (a claim is right when value, unit and metric are all right), found
 (a claim at the labelled place, right or not), and agreement of qualifier / period / scope / compared_to
 on the right claims. A baseline measured in the same run — every number followed by a unit word, with
@@ -83,6 +85,12 @@ def print_scores(sets: dict[str, list[LabelledText]], vocab: Vocabulary) -> dict
         print(f"{name:8} {len(texts):>5} {score.labelled:>8} {score.predicted:>9} {score.right:>5} "
               f"{score.precision:>9.3f} {score.recall:>7.3f} {score.found / max(score.labelled, 1):>6.3f} | "
               f"baseline {base.precision:>6.3f} {base.recall:>6.3f}")
+    print("\nPer text (first-run figures of the held-out texts are in their label files):")
+    for name in sorted(sets, key=lambda n: (n != "tuned", n == "corpus", n)):
+        for text in sets[name]:
+            one = score_text(extract_claims(text.document, vocab), text)
+            print(f"  {name:8} {text.name:34} {one.labelled:>4} {one.predicted:>4} {one.right:>4} "
+                  f"P {one.precision:.3f} R {one.recall:.3f}")
     print("\nField agreement on right claims:")
     for name, score in totals.items():
         fields = ", ".join(f"{k} {score.field_right[k]}/{n}" for k, n in sorted(score.field_checked.items()))

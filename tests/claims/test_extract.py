@@ -108,3 +108,51 @@ def test_html_spans_index_the_extracted_text() -> None:
     doc = parse_document("a.html", raw)
     [claim] = extract_claims(doc)
     assert doc.text[claim.span[0]:claim.span[1]] == "43,512" and claim.metric == "employees"
+
+
+def metrics_of(text: str, name: str = "t.txt") -> list[tuple[str, float, str]]:
+    return [(c.metric, c.value, c.unit) for c in claims_of(text, name)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the longest word names the thing: "hazardous waste" inside "non-hazardous waste" does not count
+    ("Non-hazardous waste reached 33.2 million tonnes.", [("non_hazardous_waste", 3.32e7, "t")]),
+    # …unless the longer word's metric cannot carry the figure ("Particulate emissions" is a mass)
+    ("Particulate emissions from the potlines stayed under 5 mg/m³.", [("pm_concentration", 5.0, "mg/m3")]),
+    # a sentence opening with "This" speaks of the sentence before
+    ("Total community investment was US$11.8 million. This is equal to 0.9% of pre-tax profit, and excludes the "
+     "GNF 92 billion paid to the FODEL.",
+     [("community_investment", 1.18e7, "USD"), ("community_spend_share", 0.9, "%"),
+      ("community_development_contribution", 9.2e10, "GNF")]),
+    # "(2023: x)": the figure before it in that year, with its unit
+    ("At 31 December 2024 the Group had 42,980 employees (2023: 43,512).",
+     [("employees", 42980.0, "people"), ("employees", 43512.0, "people")]),
+    # "rose to A from B": two values of one quantity
+    ("The proportion of women in senior management rose to 14.5% from 12.8%.",
+     [("female_management_share", 14.5, "%"), ("female_management_share", 12.8, "%")]),
+    # a metric word between a figure and a change is the change's ("…and to reduce carbon intensity by 20%")
+    ("The Group plans to add 1.5 GW of renewable capacity by 2027 and to reduce carbon intensity by 20% by 2030.",
+     [("renewable_capacity", 1.5e6, "kW"), ("carbon_intensity_change", -20.0, "%")]),
+    # 吨铝 before the figure makes kWh per tonne; the change after it is in the same unit (12,980 - 95)
+    ("吨铝直流电耗降至12,450千瓦时，较行业平均水平低约300千瓦时；全年消纳绿电约120亿千瓦时。",
+     [("power_consumption_per_tonne", 12450.0, "kWh/t"), ("power_consumption_per_tonne_change", -300.0, "kWh/t"),
+      ("renewable_electricity", 1.2e10, "kWh")]),
+    # "分别下降a、b" after "分别为A、B": the changes of the figures listed before, in order
+    ("二氧化硫、氮氧化物排放总量分别为6931吨、1.34万吨，较2020年分别下降53.2%、41.6%。",
+     [("so2_emissions", 6931.0, "t"), ("nox_emissions", 13400.0, "t"), ("so2_emissions_change", -53.2, "%"),
+      ("nox_emissions_change", -41.6, "%")]),
+    # "Label: figure" names the figure; a label phrase before the colon too
+    ("Fatalities: 1 contractor; LTIFR 0.14 per million hours worked.",
+     [("fatalities", 1.0, "people"), ("ltifr", 0.14, "per_million_hours")]),
+    ("Solar and wind capacity in operation: 1,260 MW (2023: 840 MW)",
+     [("renewable_capacity", 1.26e6, "kW"), ("renewable_capacity", 8.4e5, "kW")]),
+    # an aside in brackets does not part a figure from its word
+    ("It employs 3,410 people, of whom 2,870 (84.2%) are Indonesian citizens.",
+     [("employees", 3410.0, "people"), ("local_jobs", 2870.0, "people"), ("local_employee_share", 84.2, "%")]),
+    # a percentage is not named by a word in a later clause
+    ("确保环保设施投运率100%，新增光伏装机50万千瓦。", [("unclassified", 100.0, "%"), ("renewable_capacity", 5.0e5, "kW")]),
+])
+def test_general_rules(text: str, expected: list[tuple[str, float, str]]) -> None:
+    got = metrics_of(text)
+    assert [(m, u) for m, _, u in got] == [(m, u) for m, _, u in expected]
+    assert [v for _, v, _ in got] == pytest.approx([v for _, v, _ in expected])

@@ -110,3 +110,50 @@ def test_comparative_year_is_marked_baseline() -> None:
     assert p.baseline
     [p] = scan_periods(vocabulary(), "(2021: RMB 114.5 billion)")
     assert p.baseline
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a mass "a year" is a rate: 2 Mt = 2 × 10^6 t; "of <product>" between them belongs to it
+    ("capacity of 2 million tonnes of alumina a year", [("2 million tonnes of alumina a year", 2.0e6, None, "t/yr",
+                                                         "exactly", 0)]),
+    ("capacity 2 Mt/yr", [("2 Mt/yr", 2.0e6, None, "t/yr", "exactly", 0)]),
+    # the product of a per-tonne unit is part of the unit
+    ("13,150 kWh per tonne of aluminium", [("13,150 kWh per tonne of aluminium", 13150.0, None, "kWh/t", "exactly", 0)]),
+    ("12.6 吨二氧化碳当量/吨铝", [("12.6 吨二氧化碳当量/吨铝", 12.6, None, "t CO2e/t", "exactly", 0)]),
+    # ore tonnages: 45.1 × 10^6 wet tonnes; GRI water in megalitres: 138,900 ML × 10^3 m3 = 1.389e8 m3
+    ("mined 45.1 million wet tonnes", [("45.1 million wet tonnes", 4.51e7, None, "t", "exactly", 0)]),
+    ("138,900 megaliters", [("138,900 megaliters", 1.389e8, None, "m3", "exactly", 0)]),
+    # 95.1 MtCO2e = 95.1 × 10^6 t CO2e
+    ("95.1 MtCO2e in 2024", [("95.1 MtCO2e", 9.51e7, None, "t CO2e", "exactly", 0)]),
+    # a noun between the figure and its unit; "m" straight after the digits = million (4.2 × 10^6 h)
+    ("gave 86,000 volunteer hours", [("86,000 volunteer hours", 86000.0, None, "h", "exactly", 0)]),
+    ("4.2m training hours", [("4.2m training hours", 4.2e6, None, "h", "exactly", 0)]),
+    ("US$6.3m invested", [("US$6.3m", 6.3e6, None, "USD", "exactly", 0)]),
+    ("RMB1.9bn capex", [("RMB1.9bn", 1.9e9, None, "CNY", "exactly", 0)]),
+    # "15m high": no currency and no unit, so "m" is no scale (it may be metres): the bare 15 stays 15
+    ("a 15m high wall of 12 m2", [("15", 15.0, None, None, "exactly", 0), ("12 m2", 12.0, None, "m2", "exactly", 0)]),
+    # a sum of money per tonne is a price
+    ("a carbon price of RMB 80 per tonne of CO2e", [("RMB 80 per tonne of CO2e", 80.0, None, "CNY/t", "exactly", 0)]),
+    ("LTIFR 0.14 per million hours worked", [("0.14 per million hours worked", 0.14, None, "per_million_hours",
+                                              "exactly", 0)]),
+    # 逾百亿元: a scale word without digits after a qualifier = 1 × 10^10
+    ("上缴税费逾百亿元", [("百亿元", 1.0e10, None, "CNY", "more_than", 0)]),
+    # a change written after the figure, against an earlier year or an average
+    ("intensity was 7.9% below its 2022 level", [("7.9%", 7.9, None, "%", "exactly", -1)]),
+    ("about 300 kWh lower than the industry average", [("300 kWh", 300.0, None, "kWh", "about", -1)]),
+    ("28 mg/m3, well below the limit", [("28 mg/m3", 28.0, None, "mg/m3", "exactly", 0)]),  # a limit: no change
+    # a qualifier between the change word and the figure; a Chinese comparative "较…低"
+    ("output grew by roughly 16%", [("16%", 16.0, None, "%", "about", 1)]),
+    ("较行业平均水平低约300千瓦时", [("300千瓦时", 300.0, None, "kWh", "about", -1)]),
+    ("↓12% SO2 emissions", [("12%", 12.0, None, "%", "exactly", -1)]),
+    # a counted noun used as a modifier: the head noun is counted
+    ("1,300 secondary-school pupils", [("1,300", 1300.0, None, "people", "exactly", 0)]),
+    # a number word after "the" points back; "one" with a counted noun is a count
+    ("in the two countries", []),
+    ("one contractor fatality", [("one", 1.0, None, "people", "exactly", 0)]),
+])
+def test_forms_of_disclosure_reports(text: str, expected: list[tuple[str, float, float | None, str | None, str, int]]
+                                     ) -> None:
+    got = figures(text)
+    assert [(g[0], g[2], g[3], g[4], g[5]) for g in got] == [(e[0], e[2], e[3], e[4], e[5]) for e in expected]
+    assert [g[1] for g in got] == pytest.approx([e[1] for e in expected])

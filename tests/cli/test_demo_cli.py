@@ -124,8 +124,10 @@ def test_the_stop_and_high_o2_start_up(small_demo):
     doc = json.loads(small_demo[2].stdout)
     stop = _incident(doc, "stop")
     assert stop["outlet_id"] == "zouping-south-u3" and stop["found"]
-    # O2 falls from 20.4 % in the start-up's first hour: its mean is above the 19 % high-O2 threshold
-    assert stop["findings"].get("high_o2_operating", 0) >= 1
+    # O2 falls linearly from 20.5 % to 15 % over the 180-minute start-up: the start-up's minutes in the clock
+    # hour where the stop ends (00:48) average about 20.3 %, the next hour 20.5 - 5.5 x 41.5 / 179 = 19.2 %:
+    # both at or above the 19 % high-O2 threshold
+    assert stop["findings"].get("high_o2_operating", 0) >= 2
     # the stopped hours are not judged and not counted as missing: capture stays high
     assert stop["capture_rate"] > 0.9
 

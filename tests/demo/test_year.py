@@ -69,3 +69,12 @@ def test_tail_series_reindexes_events():
     # the fault ran minutes 100..150: 30 of them are in the tail, from its minute 0; the stop is not
     assert tail.events == [Event("fault", 0, 30, ("a21026",))]
     assert np.array_equal(tail.avg["a21026"], series.avg["a21026"][120:])
+
+
+def test_release_bulk_frees_the_arrays():
+    year = outlet_year(demo_registry().outlet("huimin-u1"), read_scenario(), days=1, seed=0)
+    tail = len(year.tail)
+    year.release_bulk()
+    assert year.values.shape == (0, len(year.codes)) and year.flags.shape == (0, len(year.codes))
+    assert year.values.base is None  # a new empty array, not a view that would keep the year alive
+    assert len(year.tail) == tail

@@ -1,4 +1,5 @@
-"""The CP data area reader: remembered layouts must read exactly like the item-by-item reader."""
+"""The CP data area reader: layouts built from remembered keys must read exactly like the item-by-item
+reader, and the generated builders must hold any key safely."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ultralow.hj212 import cp as cp_module
-from ultralow.hj212.cp import index_items, split_items
+from ultralow.hj212.cp import read_cp, split_items
 
 
 def reference_index(cp: str) -> tuple[dict[str, dict[str, str]], dict[str, str], bool, bool]:
@@ -29,15 +30,9 @@ def reference_index(cp: str) -> tuple[dict[str, dict[str, str]], dict[str, str],
     return values, globals_, bad, duplicate
 
 
-def read_twice(cp: str) -> list[tuple[dict[str, dict[str, str]], dict[str, str], bool, bool]]:
-    """Index the same CP twice: the second read may come from the layout learnt by the first."""
-    results = []
-    for _ in range(2):
-        values: dict[str, dict[str, str]] = {}
-        globals_: dict[str, str] = {}
-        bad, duplicate = index_items(cp, values, globals_)
-        results.append((values, globals_, bad, duplicate))
-    return results
+def read_repeatedly(cp: str) -> list[tuple[dict[str, dict[str, str]], dict[str, str], bool, bool]]:
+    """Read the same CP three times: the third read may come from the builder made at the second."""
+    return [read_cp(cp) for _ in range(3)]
 
 
 # CP text from the characters that matter to the grammar, plus blanks and a non-ASCII letter
@@ -46,11 +41,9 @@ cp_texts = st.text(alphabet="ab1-=;,/ \t清", max_size=40)
 
 @settings(max_examples=600, deadline=None)
 @given(cp_texts)
-def test_index_items_equals_the_plain_grammar(cp: str) -> None:
+def test_read_cp_equals_the_plain_grammar(cp: str) -> None:
     expected = reference_index(cp)
-    first, second = read_twice(cp)
-    assert first == expected
-    assert second == expected
+    assert read_repeatedly(cp) == [expected] * 3
 
 
 keys = st.tuples(st.sampled_from(["a21026", "a19001", "w01018", "B01", "LA"]),
@@ -69,8 +62,8 @@ def test_same_keys_new_values(items: list[tuple[tuple[str, str], str]], new_valu
 
     first = cp_of([text for _, text in items])
     second = cp_of(new_values)
-    read_twice(first)
-    assert read_twice(second)[1] == reference_index(second)
+    read_repeatedly(first)
+    assert read_cp(second) == reference_index(second)
 
 
 def test_split_items_keeps_order_and_duplicates() -> None:
@@ -96,3 +89,15 @@ def test_info_reader_checks_each_closing_candidate_once(monkeypatch: pytest.Monk
     assert len(items) == 2000 and not bad and items[0] == ("k0", "//x//y")
     assert len(checks) == 4000 == len(set(checks))  # two '//' per item, each looked at once
     assert split_items("//" + "a" * 9000) == ([], True)  # no '=' at all
+
+
+def test_builders_hold_any_key_text() -> None:
+    """Keys enter the builder's source only through repr(): quotes, backslashes, braces stay text."""
+    keys = ["a'b-X", 'q"-Y', "back\\slash-Z", "br{ace}-W", "nl\\n-V", "__import__('os')-U", "清-T",
+            "line\nfeed-P", "nul\x00-R", "G'"]
+    cp = ";".join(f"{key}={n}" for n, key in enumerate(keys))
+    expected = reference_index(cp)
+    assert expected[0]["a'b"] == {"X": "0"} and expected[1] == {"G'": "9"}
+    assert expected[0]["line\nfeed"] == {"P": "7"}
+    assert read_repeatedly(cp) == [expected] * 3
+    assert ";".join(keys) in cp_module._BUILDERS  # a builder was made at the second read, used at the third

@@ -49,7 +49,7 @@ class Engine:
         return self.con.to_pyarrow(expr)
 
     def scalar(self, expr: ir.Scalar) -> Any:
-        return self.con.execute(expr)
+        return self.con.to_pyarrow(expr).as_py()
 
     def close(self) -> None:
         if self.name == "duckdb":

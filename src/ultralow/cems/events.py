@@ -69,6 +69,7 @@ def availability_findings(hours: ir.Table) -> ir.Table:
     invalid = hours.filter(hours.status == "invalid")
     return hour_runs_finding(
         invalid, "data_availability", invalid.valid_minutes.max(),
-        "operating hours without a valid hourly value (value: most valid minutes in one hour); first reason: ",
+        "operating hours without a valid hourly value (value: most valid minutes in one hour); reason: ",
         "hour_min_valid_minutes", "verified", note=invalid.invalid_reason.min(),
+        keys=("outlet_id", "code", "invalid_reason"),
     )

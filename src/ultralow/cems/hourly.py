@@ -16,9 +16,9 @@ from ultralow.cems.period import Period
 from ultralow.cems.validity import hour_is_valid
 from ultralow.standards.rules import RuleBook
 
-# nullable types throughout: the store's NOT NULL keys would otherwise clash in unions with derived rows
-MINUTE_SCHEMA = ibis.schema({"outlet_id": "string", "code": "string", "data_time": "timestamp",
-                             "value": "float64", "flag": "string"})
+# nullable key types after the aggregation: the store's NOT NULL keys would otherwise clash in unions
+# with derived rows (cast on hours, not on every minute)
+KEY_SCHEMA = ibis.schema({"outlet_id": "string", "code": "string", "hour": "timestamp"})
 CORE_SCHEMA = ibis.schema({
     "outlet_id": "string", "code": "string", "hour": "timestamp", "n_records": "int64", "n_stopped": "int64",
     "n_calibration": "int64", "valid_minutes": "int64", "mean_valid": "float64", "raw_mean": "float64",
@@ -31,7 +31,7 @@ def period_minutes(readings: ir.Table, period: Period) -> ir.Table:
     r = readings
     return r.filter(
         r.kind == "minute", r.data_time >= period.start_time, r.data_time < period.end_time,
-    ).select("outlet_id", "code", "data_time", "value", "flag").cast(MINUTE_SCHEMA)
+    ).select("outlet_id", "code", "data_time", "value", "flag")
 
 
 def aggregate(minutes: ir.Table, rules: RuleBook) -> ir.Table:
@@ -45,7 +45,7 @@ def aggregate(minutes: ir.Table, rules: RuleBook) -> ir.Table:
     def count(cond: ir.BooleanValue) -> ir.IntegerScalar:
         return ibis.ifelse(cond, 1, 0).sum()
 
-    return m.group_by(["outlet_id", "code", m.data_time.truncate("h").name("hour")]).agg(
+    stats = m.group_by(["outlet_id", "code", m.data_time.truncate("h").name("hour")]).agg(
         n_records=m.count(),
         n_n=count(m.is_n),
         n_stopped=count(m.is_stopped),
@@ -63,6 +63,7 @@ def aggregate(minutes: ir.Table, rules: RuleBook) -> ir.Table:
         implausible_max=ibis.ifelse(m.is_plausible, ibis.null(float), m.value).max(),
         n_zero=count(m.is_n & (m.value <= zero_band)),
     )
+    return stats.cast(KEY_SCHEMA)
 
 
 def with_derived_nox(core: ir.Table, rules: RuleBook) -> ir.Table:
@@ -91,13 +92,18 @@ def with_derived_nox(core: ir.Table, rules: RuleBook) -> ir.Table:
     return core.select(*CORE_COLUMNS).cast(CORE_SCHEMA).union(derived.select(*CORE_COLUMNS).cast(CORE_SCHEMA))
 
 
-def parameter_hours(core: ir.Table, code: str, prefix: str, rules: RuleBook) -> ir.Table:
-    """(outlet_id, hour, <prefix>_mean, <prefix>_valid) for one flue-gas parameter."""
-    t = core.filter(core.code == code)
-    return t.select(
-        **{f"{prefix}_outlet": t.outlet_id, f"{prefix}_hour": t.hour, f"{prefix}_mean": t.mean_valid,
-           f"{prefix}_valid": hour_is_valid(t.valid_minutes, rules)}
-    )
+def parameter_hours(core: ir.Table, rules: RuleBook) -> ir.Table:
+    """One row per (outlet, hour) with the flue-gas parameters side by side: o2_mean, o2_valid, flow_mean,
+    flow_valid, hum_mean, hum_valid (mean of valid minutes; validity by the 45-minute rule)."""
+    p = rules.parameters
+    codes = {"o2": p["o2"], "flow": p["flow"], "hum": p["humidity"]}
+    t = core.filter(core.code.isin(list(codes.values())))
+    ok = hour_is_valid(t.valid_minutes, rules)
+    columns = {}
+    for prefix, code in codes.items():
+        columns[f"{prefix}_mean"] = ibis.ifelse(t.code == code, t.mean_valid, ibis.null(float)).max()
+        columns[f"{prefix}_valid"] = (ok & (t.code == code)).any()
+    return t.group_by([t.outlet_id.name("p_outlet"), t.hour.name("p_hour")]).agg(**columns)
 
 
 def pollutant_grid(core: ir.Table, outlets: ir.Table, hours: ir.Table, rules: RuleBook) -> ir.Table:
@@ -123,12 +129,8 @@ def with_parameters(grid: ir.Table, core: ir.Table, rules: RuleBook) -> ir.Table
     """Attach the hour's O2, flow and humidity (mean of valid minutes and validity) and convert wet
     analyser values to dry (HJ 75-2017 A2): measured_mg_m3 and o2_pct (dry means of the valid minutes, null
     where none; indicative when the hour is not valid), flow_m3_h (null unless the flow hour is valid)."""
-    p = rules.parameters
-    t = grid
-    for code, prefix in ((p["o2"], "o2"), (p["flow"], "flow"), (p["humidity"], "hum")):
-        par = parameter_hours(core, code, prefix, rules)
-        t = t.left_join(par, [t.outlet_id == par[f"{prefix}_outlet"], t.hour == par[f"{prefix}_hour"]])
-        t = t.drop(f"{prefix}_outlet", f"{prefix}_hour")
+    par = parameter_hours(core, rules)
+    t = grid.left_join(par, [grid.outlet_id == par.p_outlet, grid.hour == par.p_hour]).drop("p_outlet", "p_hour")
     wet = t.wet_analyser.fill_null(False)
     hum_ok = t.hum_valid.fill_null(False)
     measured = ibis.ifelse(wet, ibis.ifelse(hum_ok, conversion.wet_to_dry(t.mean_valid, t.hum_mean, rules),

@@ -72,13 +72,25 @@ def hour_marks(hours: ir.Table, marks: ir.Table) -> ir.Table:
     )
 
 
-def apply_caps(hours: ir.Table) -> ir.Table:
+def apply_caps(hours: ir.Table, capped: bool = True) -> ir.Table:
     """``exempt``: an exempt mark covers the hour and the hour is within the mark type's annual cap
-    (counted per outlet, pollutant, mark type and calendar year in hour order)."""
+    (counted per outlet, pollutant, mark type and calendar year in hour order). ``capped`` False: no
+    policy has a cap, every exempt-marked hour is exempt."""
     has = hours.exempt_mark.notnull()
+    if not capped:
+        return hours.mutate(exempt=has)
     counted = ibis.ifelse(has, 1, 0).sum().over(
         group_by=[hours.outlet_id, hours.code, hours.exempt_mark, hours.hour.year()],
         order_by=hours.hour, rows=(None, 0),
     )
     within = hours.exempt_cap_hours.isnull() | (counted <= hours.exempt_cap_hours)
     return hours.mutate(exempt=has & within)
+
+
+def without_marks(hours: ir.Table) -> ir.Table:
+    """The columns :func:`hour_marks` and :func:`apply_caps` add, for a run without any mark."""
+    return hours.mutate(
+        exempt_mark=ibis.null(str), exempt_cap_hours=ibis.null(float), stopped_mark=ibis.literal(False),
+        out_of_control=ibis.literal(False), mark_type=ibis.null(str), marks=ibis.literal(0, type="int64"),
+        exempt=ibis.literal(False),
+    )

@@ -56,8 +56,12 @@ class ComplianceResult:
                 "days": self.days, "months": self.months, "ultra_low": self.ultra_low, "emissions": self.emissions}
 
 
-def _keep(engine: Engine | None, name: str, expr: ir.Table) -> ir.Table:
-    return engine.materialize(name, expr) if engine is not None else expr
+def _keep(engine: Engine | None, name: str, expr: ir.Table, spark_only: bool = False) -> ir.Table:
+    """Materialise ``expr`` on the engine. ``spark_only``: a cut that only Spark needs (it re-plans a view's
+    whole lineage on every use; DuckDB does better reading the expression in one query)."""
+    if engine is None or (spark_only and engine.name != "spark"):
+        return expr
+    return engine.materialize(name, expr)
 
 
 def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table | None, period: Period, *,
@@ -78,29 +82,35 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
     marked = marks_mod.with_policy(marks, policy)
 
     minutes = classify_minutes(hourly.period_minutes(readings, period), rules)
-    check_marks = True
-    if engine is not None:
-        check_marks = int(engine.scalar(marked.filter(marked.data_valid == False).count())) > 0  # noqa: E712
-    if check_marks:
+    any_marks, invalidating, out_of_control = True, True, True
+    if engine is not None:  # skip the interval joins when there is no mark at all (the common case)
+        any_marks = int(engine.scalar(marked.count())) > 0
+        invalidating = int(engine.scalar(marked.filter(marked.data_valid == False).count())) > 0  # noqa: E712
+        out_of_control = int(engine.scalar(marked.filter(marked.substitution_kind == "out_of_control").count())) > 0
+    if invalidating:
         minutes = marks_mod.minutes_marked_invalid(minutes, marked)
     else:
         minutes = minutes.mutate(marked_invalid=ibis.literal(False))
     stats = _keep(engine, "hourly", hourly.aggregate(minutes, rules))
 
-    core = _keep(engine, "core", hourly.with_derived_nox(stats, rules))
+    core = _keep(engine, "core", hourly.with_derived_nox(stats, rules), spark_only=True)
     grid = hourly.pollutant_grid(core, outlets, hour_grid, rules)
     hours = hourly.with_parameters(grid, core, rules)
 
-    per_hour_marks = marks_mod.hour_marks(hours, marked).rename(m_outlet="outlet_id", m_code="code", m_hour="hour")
-    hours = hours.left_join(per_hour_marks, [hours.outlet_id == per_hour_marks.m_outlet,
-                                             hours.code == per_hour_marks.m_code,
-                                             hours.hour == per_hour_marks.m_hour])
-    hours = _keep(engine, "measured", marks_mod.apply_caps(hours.drop("m_outlet", "m_code", "m_hour")))
+    if any_marks:
+        per_hour = marks_mod.hour_marks(hours, marked).rename(m_outlet="outlet_id", m_code="code", m_hour="hour")
+        hours = hours.left_join(per_hour, [hours.outlet_id == per_hour.m_outlet, hours.code == per_hour.m_code,
+                                           hours.hour == per_hour.m_hour]).drop("m_outlet", "m_code", "m_hour")
+        hours = marks_mod.apply_caps(hours, any(p.annual_cap_hours is not None for p in rules.marking))
+    else:
+        hours = marks_mod.without_marks(hours)
+    hours = _keep(engine, "measured", hours, spark_only=True)
 
-    candidates = _keep(engine, "candidates", outlet_candidates(outlets, limits))
+    candidates = _keep(engine, "candidates", outlet_candidates(outlets, limits), spark_only=True)
     hours = strictest(hours, candidates, float(rules.value("ambient_o2_pct")))
     hours = _keep(engine, "judged", exceedance.judge(hours, exceedance.fallback_reference(candidates), rules))
-    hours = substitution.substitute(hours, rules, keep=lambda name, expr: _keep(engine, name, expr))
+    hours = substitution.substitute(hours, rules, keep=lambda name, expr: _keep(engine, name, expr, spark_only=True),
+                                    out_of_control=out_of_control)
     hours = hours.rename(raw_mg_m3="raw_mean")
     hours = _keep(engine, "hours", hours.select(*HOUR_COLUMNS, "operating", "stopped", "emission_valid", "n_records"))
 

@@ -45,40 +45,41 @@ def _row_applies(row: SubstitutionRow, kind: ir.StringValue, alpha: ir.FloatingV
     return cond
 
 
-def substitute(hours: ir.Table, rules: RuleBook,
-               keep: Callable[[str, ir.Table], ir.Table] | None = None) -> ir.Table:
+def substitute(hours: ir.Table, rules: RuleBook, keep: Callable[[str, ir.Table], ir.Table] | None = None,
+               out_of_control: bool = True) -> ir.Table:
     """Add gap_hours, substitution_kind, alpha, substitution_rule, substitute_kg and emission_total_kg.
 
-    ``keep`` may materialise the intermediate table (it is read several times)."""
+    ``keep`` may materialise the intermediate table (it is read several times). ``out_of_control`` False:
+    no out-of-control mark exists, so Table A (the look-back before the last calibration) cannot apply
+    and its joins are left out."""
     keys = ["outlet_id", "code"]
-    t = hours.mutate(
-        is_cal=(hours.n_calibration > 0) | (hours.mark_type == "calibration").fill_null(False),
-        needs_sub=hours.operating & ~hours.emission_valid,
-    )
+    t = hours.mutate(needs_sub=hours.operating & ~hours.emission_valid)
     before = ibis.window(group_by=[t[k] for k in keys], order_by=t.hour, rows=(None, -1))
-    upto = ibis.window(group_by=[t[k] for k in keys], order_by=t.hour, preceding=None, following=0)
-    t = t.mutate(
-        prev_valid=ibis.ifelse(t.emission_valid, t.hour, ibis.null("timestamp")).max().over(before),
-        last_cal=ibis.ifelse(t.is_cal, t.hour, ibis.null("timestamp")).max().over(upto),
-    )
+    t = t.mutate(prev_valid=ibis.ifelse(t.emission_valid, t.hour, ibis.null("timestamp")).max().over(before))
     # gaps: operating hours without a valid amount, grouped by the last valid hour before them
-    gap_keys = [t.outlet_id, t.code, t.prev_valid]
-    gap = ibis.window(group_by=gap_keys)
-    t = t.mutate(
-        gap_hours=ibis.ifelse(t.needs_sub, 1, 0).sum().over(gap),
-        gap_ooc=(t.needs_sub & t.out_of_control.fill_null(False)).any().over(gap),
-        gap_cal=ibis.ifelse(t.needs_sub, t.last_cal, ibis.null("timestamp")).min().over(gap),
-    )
-    # the anchor of Table A: the last valid hour before the last calibration
-    cal_prev = t.select(c_outlet="outlet_id", c_code="code", c_hour="hour", c_prev="prev_valid")
-    if keep is not None:
-        t = keep("gaps", t)
+    gap = ibis.window(group_by=[t.outlet_id, t.code, t.prev_valid])
+    t = t.mutate(gap_hours=ibis.ifelse(t.needs_sub, 1, 0).sum().over(gap))
+    if out_of_control:
+        upto = ibis.window(group_by=[t[k] for k in keys], order_by=t.hour, preceding=None, following=0)
+        is_cal = (t.n_calibration > 0) | (t.mark_type == "calibration").fill_null(False)
+        t = t.mutate(last_cal=ibis.ifelse(is_cal, t.hour, ibis.null("timestamp")).max().over(upto))
+        t = t.mutate(
+            gap_ooc=(t.needs_sub & t.out_of_control.fill_null(False)).any().over(gap),
+            gap_cal=ibis.ifelse(t.needs_sub, t.last_cal, ibis.null("timestamp")).min().over(gap),
+        )
+        if keep is not None:
+            t = keep("gaps", t)
+        # the anchor of Table A: the last valid hour before the last calibration (the failure without one)
         cal_prev = t.select(c_outlet="outlet_id", c_code="code", c_hour="hour", c_prev="prev_valid")
-    t = t.left_join(cal_prev, [t.outlet_id == cal_prev.c_outlet, t.code == cal_prev.c_code,
-                               t.gap_cal == cal_prev.c_hour]).drop("c_outlet", "c_code", "c_hour")
-    kind = ibis.ifelse(t.gap_ooc, "out_of_control", "invalid")
-    t = t.mutate(substitution_kind=ibis.ifelse(t.needs_sub, kind, ibis.null(str)))
-    # rolling maxima over valid hours
+        t = t.left_join(cal_prev, [t.outlet_id == cal_prev.c_outlet, t.code == cal_prev.c_code,
+                                   t.gap_cal == cal_prev.c_hour]).drop("c_outlet", "c_code", "c_hour")
+        kind = ibis.ifelse(t.gap_ooc, "out_of_control", "invalid")
+        t = t.mutate(substitution_kind=ibis.ifelse(t.needs_sub, kind, ibis.null(str)))
+        anchor = ibis.ifelse((t.substitution_kind == "out_of_control") & t.c_prev.notnull(), t.c_prev, t.prev_valid)
+        t = t.mutate(anchor_hour=anchor).drop("c_prev", "last_cal", "gap_ooc", "gap_cal")
+    else:
+        t = t.mutate(substitution_kind=ibis.ifelse(t.needs_sub, "invalid", ibis.null(str)), anchor_hour=t.prev_valid)
+    # rolling maxima over valid hours, read at the anchor
     valid = t.filter(t.emission_valid)
     lookbacks = _lookbacks(rules)
     rolling = {
@@ -87,12 +88,8 @@ def substitute(hours: ir.Table, rules: RuleBook,
         for n in lookbacks
     }
     maxima = valid.select(r_outlet="outlet_id", r_code="code", r_hour="hour", **rolling)
-    anchor_failure = t.prev_valid
-    anchor_cal = ibis.ifelse(t.c_prev.notnull(), t.c_prev, t.prev_valid)
-    anchor = ibis.ifelse(t.substitution_kind == "out_of_control", anchor_cal, anchor_failure)
-    t = t.mutate(anchor_hour=anchor)
     t = t.left_join(maxima, [t.outlet_id == maxima.r_outlet, t.code == maxima.r_code,
-                             t.anchor_hour == maxima.r_hour]).drop("r_outlet", "r_code", "r_hour", "c_prev")
+                             t.anchor_hour == maxima.r_hour]).drop("r_outlet", "r_code", "r_hour")
     alpha = quarterly_capture(hours).rename(q_outlet="outlet_id", q_code="code")
     t = t.left_join(alpha, [t.outlet_id == alpha.q_outlet, t.code == alpha.q_code,
                             t.hour.year() == alpha.q_year, t.hour.quarter() == alpha.q_quarter])
@@ -110,9 +107,8 @@ def substitute(hours: ir.Table, rules: RuleBook,
         substitute_kg=ibis.ifelse(t.needs_sub, value, ibis.null(float)),
     )
     total = ibis.cases((t.emission_valid, t.emission_kg), (t.stopped, 0.0), else_=t.substitute_kg)
-    return t.mutate(emission_total_kg=total).drop(
-        "is_cal", "needs_sub", "prev_valid", "last_cal", "gap_ooc", "gap_cal", "anchor_hour",
-        *[f"max_{n}" for n in lookbacks])
+    return t.mutate(emission_total_kg=total).drop("needs_sub", "prev_valid", "anchor_hour",
+                                                  *[f"max_{n}" for n in lookbacks])
 
 
 def annual_emissions(hours: ir.Table) -> ir.Table:

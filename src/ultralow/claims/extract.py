@@ -35,7 +35,14 @@ _LESS_CUES = re.compile(r"better|lower|below|less|under|superior|优于|好于|�
 
 
 _LABEL_COLON = re.compile(r"[ \t]*[:：][ \t]*")
+_LABEL_PHRASE = re.compile(r"[^,;:，；：。\d\n]{0,48}[:：][ \t]*")
 _ASIDE = re.compile(r"\s*[(（][^()（）]{0,40}[)）]")
+
+
+def _names_itself(text: str, q: Quantity) -> bool:
+    """The figure is followed by an English noun naming what it counts ("8,040 women"); a Chinese measure word
+    (名, 个) does not name the thing, the word before the figure does."""
+    return q.unit_from == "counted" and q.counted_start >= 0 and not is_cjk(text[q.counted_start])
 
 
 def _in_brackets(text: str, q: Quantity) -> bool:
@@ -150,18 +157,21 @@ def _position(ctx: Context, q: Quantity, hit: Hit, others: list[Quantity], lo: i
     # only a figure of the same kind competes for the word ("42.7 hours per employee" takes "per employee"
     # from "1.86 million hours"; "two medical stations" does not take it from "$1 million")
     between_others = any(
-        o is not q and o.kind == q.kind
+        o is not q and (o.kind == q.kind or (q.kind is None and not _in_brackets(text, o)))
         and ((hit.end <= o.start and o.end <= q.start) or (q.end <= o.start and o.end <= hit.start))
         for o in others
     )
     if hit.start >= q.end:
+        if _SEMICOLON.search(text, q.end, hit.start):
+            return None  # a semicolon ends the figure's statement: words after it speak of the next one
         # an aside in brackets does not separate a figure from its word ("2,870 (84.2%) are Indonesian citizens")
         gap = _ASIDE.sub(" ", text[q.end:hit.start])
         same = ctx.same_clause(q.end, hit.start)
         # a word followed closely by another figure belongs to that figure ("2 mg/m3 and SO2 is 10 mg/m3"),
         # unless that figure is an aside in brackets ("6,580 were Guinean nationals (90.9%)")
+        # or one with a counted noun of its own ("42,980-strong workforce includes 8,040 women")
         owned = any(o.start >= hit.end and o.start - hit.end <= 12 and ctx.same_clause(hit.end, o.start)
-                    and not _in_brackets(text, o) for o in others if o is not q)
+                    and not _in_brackets(text, o) and not _names_itself(text, o) for o in others if o is not q)
         words = len(gap.split()) if not any(is_cjk(c) for c in gap) else len(gap)
         if (same and not between_others and not owned and words <= 4 and not _GAP_STOP.search(gap)):
             return 0, len(gap)
@@ -169,6 +179,8 @@ def _position(ctx: Context, q: Quantity, hit: Hit, others: list[Quantity], lo: i
     gap_len = q.start - hit.end
     if _LABEL_COLON.fullmatch(text, hit.end, q.start):
         return 0, gap_len  # "Fatalities: 1 contractor", "Revenue: RMB 5 billion": the label names the figure
+    if _LABEL_PHRASE.fullmatch(text, hit.end, q.start):
+        return 1, gap_len  # "Solar and wind capacity in operation: 1,260 MW": a word of the label before the colon
     same = ctx.same_clause(hit.end, q.start) and not between_others
     return (1 if same else 3), gap_len
 
@@ -212,6 +224,10 @@ def resolve_metric(ctx: Context, q: Quantity, others: list[Quantity], *, lo: int
             specificity += 5
         cls, dist = min(positions)
         if bare and (cls not in (0, 1) or dist > 30):
+            continue
+        if cls == 4 and kind == "share" and not any_kind:
+            # a percentage is named in its own clause or before it, not by a word in a later clause
+            # ("确保环保设施投运率100%，力争…，新增光伏装机…")
             continue
         # words a few characters apart are equally near: then the more specific metric wins
         key = (cls, dist // 8, -specificity, dist)
@@ -369,8 +385,10 @@ def extract_sentence(vocab: Vocabulary, text: str, start: int, end: int,
 
     # Lists: a shared unit written once ("15、25、1毫克/立方米"), a qualifier written once, and
     # "respectively" pairing of the metric words before the list with the figures in order.
+    _per_tonne(ctx, drafts)
     by_start = {d.q.start: d for d in drafts}
-    for run in _lists(ctx, claim_qs):
+    runs = _lists(ctx, claim_qs)
+    for k, run in enumerate(runs):
         run_drafts = [by_start[q.start] for q in run]
         last = run[-1]
         if last.unit and all(q.unit is None for q in run[:-1]):
@@ -380,6 +398,11 @@ def extract_sentence(vocab: Vocabulary, text: str, start: int, end: int,
                 d.q = replace(d.q, unit=last.unit, kind=last.kind, unit_from="list", value=d.q.value * factor,
                               value_max=None if d.q.value_max is None else d.q.value_max * factor,
                               step=d.q.step * factor)
+        if run[0].change and not any(q.change for q in run[1:]):
+            # "分别下降53.2%、41.6%": a change word written once covers the list
+            for d in run_drafts[1:]:
+                d.q = replace(d.q, change=run[0].change)
+            run = [d.q for d in run_drafts]
         first_q = run[0].qualifier
         if first_q != "exactly":
             for d in run_drafts[1:]:
@@ -391,11 +414,19 @@ def extract_sentence(vocab: Vocabulary, text: str, start: int, end: int,
         if seq and (respectively or _no_metric_words_between(ctx, run, kind)):
             for d, name in zip(run_drafts, seq, strict=True):
                 d.metric = name
+        elif respectively and all(q.change for q in run):
+            # "二氧化硫、氮氧化物排放总量分别为6931吨、1.34万吨，较2020年分别下降53.2%、41.6%": the changes of
+            # the figures listed before, in order
+            levels = [r for r in runs[:k] if len(r) == len(run) and not any(q.change for q in r)]
+            if levels and all(by_start[q.start].metric for q in levels[-1]):
+                for d, q0 in zip(run_drafts, levels[-1], strict=True):
+                    d.metric = by_start[q0.start].metric
 
     current = [d.q for d in drafts]
     for d in drafts:
         if d.metric is None and not _is_relative_change(d.q):
             d.metric = resolve_metric(ctx, d.q, current, hi=claim_hi)
+    _comparatives(ctx, drafts)
     # "同比下降0.05" after "损工事故率为0.18": a bare change is a change of the figure it follows
     for i, d in enumerate(drafts):
         if d.q.change and d.q.unit is None and d.metric is None:
@@ -410,6 +441,7 @@ def extract_sentence(vocab: Vocabulary, text: str, start: int, end: int,
             unit_before = (previous[-1].unit or previous[-1].q.unit or "") if previous else ""
             if unit_before == d.q.unit or unit_before.startswith(f"{d.q.unit}/"):
                 d.metric = previous[-1].metric
+                d.unit = unit_before
     # "up 18% year on year": a relative change is a change of the figure it follows
     for i, d in enumerate(drafts):
         if d.metric is None and _is_relative_change(d.q):
@@ -439,6 +471,49 @@ def extract_sentence(vocab: Vocabulary, text: str, start: int, end: int,
                 if d.q.qualifier == "exactly" and _LESS_CUES.search(text[cue:d.q.start]):
                     d.qualifier = "less_than"
     return drafts, ctx
+
+
+_COMPARATIVE = re.compile(r"[(（]\s*(?:FY\s?)?(?:19|20)\d{2}\s*(?:年度?)?\s*[:：]\s*$")
+
+
+_FROM_TO = re.compile(r"\s*,?\s*(?:(?:up|down)\s+)?from\s+(?:the\s+|a\s+)?|\s*(?:to|提高到|提高至|提升到|提升至|降至|降到|"
+                      r"下降到|下降至|增至|增加到|增长到|减至|减少到|到|至)\s*", re.IGNORECASE)
+
+
+def _comparatives(ctx: Context, drafts: list[_Draft]) -> None:
+    """"42,980 employees (2023: 43,512)", "RMB 74.8 million (2023: RMB 61.2 million)": a figure in brackets
+    after a year is the figure before it in that year (its metric, and its unit and scale when it has none)."""
+    for before, d in zip(drafts, drafts[1:], strict=False):
+        if before.metric is None:
+            continue
+        if _FROM_TO.fullmatch(ctx.text, before.q.end, d.q.start) and before.q.kind == d.q.kind \
+                and not d.q.change and not before.q.change:
+            d.metric = before.metric  # "rose to 14.5% from 12.8%", "由4.1%提高到9.2%": one quantity, two values
+            continue
+        if not _COMPARATIVE.search(ctx.text, max(ctx.start, d.q.start - 16), d.q.start):
+            continue
+        unit = before.unit or before.q.unit or _default_unit(ctx.vocab, before.metric)
+        if d.q.unit is None and d.unit is None:
+            factor = before.q.factor if before.q.unit_from == "unit" else 1.0
+            d.q = replace(d.q, value=d.q.value * factor, step=d.q.step * factor,
+                          kind=ctx.vocab.unit_kind(unit) if unit else None)
+            d.unit = unit
+        elif (d.unit or d.q.unit) != unit:
+            continue
+        d.metric = before.metric
+
+
+def _per_tonne(ctx: Context, drafts: list[_Draft]) -> None:
+    """"吨铝直流电耗降至12,450千瓦时": a per-tonne word before the figure in its clause makes its unit per tonne."""
+    vocab = ctx.vocab
+    for d in drafts:
+        per = vocab.per_tonne_units.get(d.q.unit or "")
+        if per is None:
+            continue
+        lo = max([ctx.start, *(b for b in ctx.bounds if b < d.q.start)])
+        if vocab.per_tonne_before_re.search(ctx.text, lo, d.q.start):
+            d.q = replace(d.q, unit=per, kind=vocab.unit_kind(per))
+            d.unit = per
 
 
 def _default_unit(vocab: Vocabulary, name: str | None) -> str | None:

@@ -14,9 +14,9 @@ from ultralow.claims.vocabulary import Vocabulary, find_unit, is_cjk
 
 # ASCII digits only after normalising full-width digits (same length, so offsets hold).
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_NUM = re.compile(r"(?<![A-Za-z0-9_.,/])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?!,\d{3})")
+_NUM = re.compile(r"(?:(?<![A-Za-z0-9_.,/])|(?<=RMB)|(?<=CNY)|(?<=USD)|(?<=HKD)|(?<=EUR)|(?<=GNF)|(?<=IDR))(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?!,\d{3})")
 _EN_NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
     "dozen": 12, "zero": 0,
@@ -24,6 +24,7 @@ _EN_NUMBER_WORDS = {
 _EN_WORD = re.compile(r"(?<![A-Za-z])(" + "|".join(_EN_NUMBER_WORDS) + r")(?![A-Za-z])", re.IGNORECASE)
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_NUM = re.compile(r"(?<![第十百千万一二三四五六七八九两])([二两三四五六七八九十][十百千]?[一二三四五六七八九]?)")
+_CJK_BARE_SCALE = re.compile(r"(?:逾|超过|超|近|约|达)(万亿|千亿|百亿|十亿|千万|百万|亿|万)(?=[\u4e00-\u9fff])")
 _CJK_ZERO = re.compile(r"零(?:死亡|亡人|伤亡)")  # "零死亡事故": zero fatalities
 _CJK_SCALE_BLOCK = "瓦克米卡焦伏帕赫"
 _SPACES = re.compile(r"\s*")
@@ -163,6 +164,24 @@ def _unit_after(vocab: Vocabulary, text: str, pos: int, hi: int) -> tuple[int, i
     return p, end, unit, kind, row.factor
 
 
+_MODIFIER = re.compile(r"[ \t]+([a-z][a-z\-]{2,24})(?=[ \t]+[A-Za-z])")
+_NOT_MODIFIERS = frozenset({"the", "and", "for", "per", "with", "from", "into", "than", "more", "less", "over", "under",
+                            "about", "was", "were", "are", "has", "had", "have", "each", "every", "out", "of", "in", "a"})
+_MODIFIED_KINDS = frozenset({"time", "energy", "mass", "volume", "area", "length", "ghg"})
+
+
+def _unit_after_modifier(vocab: Vocabulary, text: str, pos: int, hi: int
+                         ) -> tuple[int, int, tuple[int, int, str, str, float]] | None:
+    """A unit word after one modifier noun ("86,000 volunteer hours"): (noun start, noun end, unit)."""
+    m = _MODIFIER.match(text, pos, hi)
+    if not m or m.group(1) in _NOT_MODIFIERS:
+        return None
+    unit = _unit_after(vocab, text, m.end(), hi)
+    if unit is None or unit[3] not in _MODIFIED_KINDS or not unit[2][:1].isalpha():
+        return None
+    return m.start(1), m.end(1), unit
+
+
 def _scale_after(vocab: Vocabulary, text: str, pos: int, hi: int) -> tuple[int, float] | None:
     """A scale word at ``pos`` (English after optional spaces, Chinese directly): (end, factor)."""
     m = _SPACES.match(text, pos, hi)
@@ -178,6 +197,8 @@ def _scale_after(vocab: Vocabulary, text: str, pos: int, hi: int) -> tuple[int, 
             return None
     elif sm.end() < hi and _is_word_char(text[sm.end()]):
         return None
+    elif word.lower() in vocab.attached_scales and (p != pos or (sm.end() < hi and text[sm.end()] in "²³/")):
+        return None  # "US$6.3m", "4.2m hours": only written straight after the digits
     return sm.end(), vocab.scale_by_word[word.lower()]
 
 
@@ -261,6 +282,10 @@ def _prefix_unit(vocab: Vocabulary, text: str, pos: int, lo: int) -> tuple[int, 
 def change_before(vocab: Vocabulary, text: str, pos: int, lo: int, unit_kind: str | None) -> int:
     """+1/-1 when the figure at ``pos`` is an increase/decrease ("up 5%", "同比下降12%", "reduced ... by 30%")."""
     window = text[max(lo, pos - 40):pos]
+    # a qualifier between the cue and the figure ("grew by roughly 16%", "低约300千瓦时") does not hide the cue
+    qualifier = _end_anchored(vocab.qualifier_before_re.pattern).search(window)
+    if qualifier and qualifier.start() > 0:
+        window = window[:qualifier.start()]
     clause = re.split(r"[,;:，；：。]", text[max(lo, pos - 160):pos])[-1]
     for sign, regex in ((1, vocab.increase_re), (-1, vocab.decrease_re)):
         m = _end_anchored(regex.pattern).search(window)
@@ -277,6 +302,11 @@ def change_before(vocab: Vocabulary, text: str, pos: int, lo: int, unit_kind: st
         if vocab.verbs_decrease_re.search(clause):
             return -1
         if vocab.verbs_increase_re.search(clause):
+            return 1
+    if vocab.comparative_before_re.search(clause):
+        if _end_anchored(vocab.comparative_lower_re.pattern).search(window):
+            return -1
+        if _end_anchored(vocab.comparative_higher_re.pattern).search(window):
             return 1
     return 0
 
@@ -319,7 +349,9 @@ def _scan_one(vocab: Vocabulary, text: str, s: int, e: int, raw_value: float, de
         pos += 1
     factor = 1.0
     has_scale = False
+    before_scale = pos
     scale = _scale_after(vocab, text, pos, hi)
+    attached = bool(scale) and text[pos:scale[0]].lower() in vocab.attached_scales if scale else False
     if scale:
         pos, factor = scale[0], scale[1]
         has_scale = True
@@ -343,6 +375,12 @@ def _scan_one(vocab: Vocabulary, text: str, s: int, e: int, raw_value: float, de
         unit, kind = suffix[2], suffix[3]
         unit_from = "unit"
         pos = suffix[1]
+    elif unit is None and (modified := _unit_after_modifier(vocab, text, pos, hi)) is not None:
+        # "86,000 volunteer hours", "1.1 million training hours": a noun between the figure and its unit
+        counted_start, counted_end, (_, unit_end, unit, kind, ufactor) = modified
+        factor *= ufactor
+        unit_from = "unit"
+        pos = unit_end
     elif unit is None:
         counted = _counted_after(vocab, text, pos, hi)
         if counted:
@@ -351,6 +389,13 @@ def _scan_one(vocab: Vocabulary, text: str, s: int, e: int, raw_value: float, de
             unit_from = "counted"
             if is_cjk(text[counted_start]):
                 pos = counted_end
+    if kind == "money" and unit is not None and (price := vocab.per_tonne_price_re.match(text, pos, hi)):
+        # "RMB 80 per tonne of CO2e": a price
+        unit, kind, pos = f"{unit}/t", "price", price.end()
+    if attached and unit is None:
+        # "15m high": an abbreviated scale needs a currency or a unit ("US$6.3m", "4.2m hours"); without one the
+        # "m" may be metres, so the figure is the bare number
+        factor, has_scale, pos = 1.0, False, before_scale
     if word_number and unit_from != "counted":
         return None
     after_q = _qualifier_after(vocab, text, pos, hi)
@@ -478,6 +523,13 @@ def _word_numbers(vocab: Vocabulary, text: str, lo: int, hi: int, masked: list[t
         q = _scan_one(vocab, text, m.start(), m.end(), float(value), 0, lo, hi, word_number=True)
         if q is not None:
             out.append(q)
+    for m in _CJK_BARE_SCALE.finditer(text, lo, hi):
+        # "逾百亿元", "近万人": a scale word with no digits, after a qualifier, is one of that scale
+        if any(a <= m.start(1) < b for a, b in taken + masked):
+            continue
+        q = _scan_one(vocab, text, m.start(1), m.start(1), 1.0, 0, lo, hi)
+        if q is not None and q.has_scale and q.unit is not None:
+            out.append(replace(q, step=q.factor))
     for m in _CJK_ZERO.finditer(text, lo, hi):
         if any(a <= m.start() < b for a, b in taken + masked):
             continue

@@ -29,6 +29,12 @@ if TYPE_CHECKING:
     from ultralow.claims.extract import Hit
 
 _YEAR_CELL = re.compile(r"^(?:FY\s?)?((?:19|20)\d{2})(?:\s*(?:年度?|年末|A|E|\*|\(.*\)|（.*）))?$", re.IGNORECASE)
+# a header naming a year with a word: "Baseline (2020)", "Target (2030)", "基准年（2020年）", "2030 target"
+_WORDED_YEAR = re.compile(r"^(?:baseline|base year|base|target|actual|基准年?|目标)\s*[(（]?\s*(?:FY\s?)?((?:19|20)\d{2})"
+                          r"\s*年?\s*[)）]?$|^(?:FY\s?)?((?:19|20)\d{2})\s*年?\s*(?:baseline|target|actual|基准|目标)$",
+                          re.IGNORECASE)
+# a cell that dates its own figure: "2030: 87.1" (a target column)
+_DATED_CELL = re.compile(r"^\s*(?:FY\s?)?((?:19|20)\d{2})\s*年?\s*[:：]\s*\S")
 _UNIT_HEADER = re.compile(r"^(?:units?|单位|计量单位)$", re.IGNORECASE)
 _CHANGE_HEADER = re.compile(r"change|yoy|y-o-y|year[- ]on[- ]year|growth|同比|变化|增减|变动|增幅", re.IGNORECASE)
 _PAREN_UNIT = re.compile(r"[（(]\s*([^()（）]{1,30})\s*[)）]\s*$")
@@ -52,16 +58,22 @@ def parse_unit_text(vocab: Vocabulary, raw: str) -> UnitText | None:
     if not raw:
         return None
     multiplier = 1.0
+    tail = re.fullmatch(r"(.+?)\s*['’‘]\s?(000(?:,000)?)", raw)
+    if tail:
+        # "RMB'000", "HK$ '000": figures in thousands of the currency
+        multiplier = 10.0 ** len(tail.group(2).replace(",", ""))
+        raw = tail.group(1)
     lead = re.match(r"^(['’‘]?[\d,]+)\s*(.*)$", raw)
     if lead and lead.group(2):
         digits = lead.group(1).lstrip("'’‘").replace(",", "")
         # "'000 tCO2e", "000 kWh": figures in thousands ("'000,000": in millions)
-        multiplier = 10.0 ** len(digits) if set(digits) == {"0"} else float(digits)
+        multiplier *= 10.0 ** len(digits) if set(digits) == {"0"} else float(digits)
         raw = lead.group(2)
     candidates = [f"1{raw}", f"1 {raw}"]
     prefix = vocab.prefix_unit_re.match(raw)
     if prefix:
         candidates.append(f"{prefix.group(0)} 1 {raw[prefix.end():].strip()}")
+        candidates.append(f"{prefix.group(0)}1{raw[prefix.end():].strip()}")  # "人民币万元"
     for probe in candidates:
         for q in scan_quantities(vocab, probe):
             if q.start == 0 and q.end == len(probe) and q.unit and q.kind:
@@ -136,6 +148,15 @@ def _year(cell: Cell) -> str | None:
     return m.group(1) if m else None
 
 
+def _header_year(cell: Cell) -> str | None:
+    """The year a header cell names: "2024", "FY2024", "2023年", "Baseline (2020)", "2030 target"."""
+    year = _year(cell)
+    if year:
+        return year
+    m = _WORDED_YEAR.match(cell.text.strip())
+    return (m.group(1) or m.group(2)) if m else None
+
+
 def _cell_quantity(vocab: Vocabulary, doc: Document, cell: Cell) -> Quantity | None:
     if not cell.text or not any(ch.isdigit() for ch in cell.text):
         return None
@@ -196,10 +217,15 @@ def table_claims(vocab: Vocabulary, doc: Document, table: Table,
     if not header or not table.body:
         return []
     out: list[Claim] = []
-    year_cols = {i: y for i, c in enumerate(header) if i > 0 and (y := _year(c))}
+    year_cols = {i: y for i, c in enumerate(header) if i > 0 and (y := _header_year(c))}
+    # columns whose cells date their own figures ("Target year | 2030: 87.1")
+    dated_cols = {i for i in range(1, len(header)) if i not in year_cols and _mostly_dated(table, i)}
     unit_col = next((i for i, c in enumerate(header) if _UNIT_HEADER.match(c.text.strip())), None)
     change_cols = [i for i, c in enumerate(header) if i > 0 and i not in year_cols and _CHANGE_HEADER.search(c.text)]
     latest = max(year_cols.values()) if year_cols else None
+    if year_cols:
+        # a dated column is figures of the year it names
+        year_cols.update({i: "" for i in dated_cols})
     # the row label: every text column that is not a year, unit or change column ("A1.1 | NOx emissions")
     label_cols = [i for i in range(len(header)) if i not in year_cols and i != unit_col and i not in change_cols]
     if year_cols:
@@ -220,6 +246,7 @@ def table_claims(vocab: Vocabulary, doc: Document, table: Table,
                 q = _cell_quantity(vocab, doc, cell)
                 if q is None:
                     continue
+                dated = _DATED_CELL.match(cell.text) if i in dated_cols else None
                 kind = q.kind or (unit.kind if unit else None)
                 if is_change and q.unit is None and "%" in header[i].text:
                     q = Quantity(q.start, q.end, q.value, q.value_max, "%", "share", "unit", q.qualifier, q.change,
@@ -228,8 +255,9 @@ def table_claims(vocab: Vocabulary, doc: Document, table: Table,
                 metric = metric_for_label(vocab, label, kind if not is_change else (unit.kind if unit else None))
                 if is_change and metric is None:
                     metric = metric_for_label(vocab, label, None)
+                period = dated.group(1) if dated else (year_cols.get(i) or latest)
                 claim = _claim(vocab, doc, row, q, metric, None if is_change and q.unit else unit,
-                               year_cols.get(i, latest), entity, label, is_change)
+                               period, entity, label, is_change)
                 if claim:
                     out.append(claim)
         return out
@@ -244,6 +272,10 @@ def table_claims(vocab: Vocabulary, doc: Document, table: Table,
         if i in label_idx or i in skip_idx:
             continue
         columns[i] = _label_and_unit(vocab, c.text)
+    column_metric = {i: metric_for_label(vocab, lbl, unit.kind if unit else None) for i, (lbl, unit) in columns.items()}
+    # a change column ("同比", "YoY") that names no metric is the change of the metric column to its left
+    change_of = {i: next((column_metric[j] for j in range(i - 1, 0, -1) if column_metric.get(j)), None)
+                 for i in columns if _CHANGE_HEADER.search(header[i].text) and not column_metric[i]}
     for row in table.body:
         if not row:
             continue
@@ -266,6 +298,13 @@ def table_claims(vocab: Vocabulary, doc: Document, table: Table,
             q = _cell_quantity(vocab, doc, cell)
             if q is None:
                 continue
+            if change_of.get(i):
+                if q.unit is None and "%" in cell.text + header[i].text:
+                    q = replace(q, unit="%", kind="share", unit_from="unit")
+                claim = _claim(vocab, doc, row, q, change_of[i], None, period, entity, label, True)
+                if claim:
+                    out.append(claim)
+                continue
             kind = q.kind or (unit.kind if unit else None)
             metric = metric_for_label(vocab, label, kind)
             if row_names_metric:
@@ -281,6 +320,11 @@ def table_claims(vocab: Vocabulary, doc: Document, table: Table,
             if claim:
                 out.append(claim)
     return out
+
+
+def _mostly_dated(table: Table, i: int) -> bool:
+    cells = [r[i].text for r in table.body if i < len(r) and r[i].text.strip()]
+    return bool(cells) and sum(bool(_DATED_CELL.match(t)) for t in cells) * 2 > len(cells)
 
 
 def _is_prose(vocab: Vocabulary, doc: Document, cell: Cell) -> bool:

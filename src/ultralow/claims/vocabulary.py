@@ -181,6 +181,9 @@ class Vocabulary:
     verbs_increase_re: re.Pattern[str]
     verbs_decrease_re: re.Pattern[str]
     increase_after_re: re.Pattern[str]
+    comparative_before_re: re.Pattern[str]
+    comparative_lower_re: re.Pattern[str]
+    comparative_higher_re: re.Pattern[str]
     decrease_after_re: re.Pattern[str]
     not_before: frozenset[str]
     not_after: tuple[str, ...]
@@ -197,12 +200,16 @@ class Vocabulary:
     qualifier_before_re: re.Pattern[str] = field(repr=False, compare=False)
     qualifier_after_re: re.Pattern[str] = field(repr=False, compare=False)
     scale_by_word: dict[str, float] = field(repr=False, compare=False)
+    attached_scales: frozenset[str] = field(repr=False, compare=False)
     unit_by_word: dict[tuple[str, bool], Unit] = field(repr=False, compare=False)
     counted_by_word: dict[str, Counted] = field(repr=False, compare=False)
     qualifier_by_word: dict[tuple[str, bool], str] = field(repr=False, compare=False)
     # after an intensity unit: the product of its denominator; after a mass: "a year" (a rate)
     per_product_re: re.Pattern[str] = field(repr=False, compare=False)
     per_year_re: re.Pattern[str] = field(repr=False, compare=False)
+    per_tonne_before_re: re.Pattern[str] = field(repr=False, compare=False)
+    per_tonne_units: dict[str, str] = field(repr=False, compare=False)
+    per_tonne_price_re: re.Pattern[str] = field(repr=False, compare=False)
 
     def metric(self, name: str) -> Metric | None:
         for metric in self.metrics:
@@ -322,6 +329,9 @@ def build_vocabulary(folder: Path | None = None) -> Vocabulary:
         decrease_re=words_regex(change["decrease"], plural=False),
         verbs_increase_re=words_regex(change["verbs_increase"], plural=False),
         verbs_decrease_re=words_regex(change["verbs_decrease"], plural=False),
+        comparative_before_re=words_regex(change.get("comparative_before", ["较"]), plural=False),
+        comparative_lower_re=words_regex(change.get("comparative_lower", ["低"]), plural=False),
+        comparative_higher_re=words_regex(change.get("comparative_higher", ["高"]), plural=False),
         increase_after_re=_change_after(change.get("after_increase", []), change.get("baselines", [])),
         decrease_after_re=_change_after(change.get("after_decrease", []), change.get("baselines", [])),
         not_before=frozenset(w.lower() for w in ctx["not_a_claim"]["before"]),
@@ -342,11 +352,16 @@ def build_vocabulary(folder: Path | None = None) -> Vocabulary:
         qualifier_before_re=re.compile(_alternation(qual_before)),
         qualifier_after_re=re.compile(_alternation(qual_after)),
         scale_by_word={w.lower(): s.factor for s in scales for w in s.words},
+        attached_scales=frozenset(w.lower() for r in units_doc["scale"] if r.get("attached") for w in r["words"]),
         unit_by_word={(_lookup_key(w, u.exact_case), u.prefix): u for u in units for w in u.words},
         counted_by_word={w.lower(): c for c in counted for w in c.words},
         qualifier_by_word={(w.lower(), q.after): q.name for q in qualifiers for w in q.words},
         per_product_re=re.compile(r"[ \t\-]*(?:of\s+(?:the\s+)?)?(?:" + words_regex(
             units_doc["per_product"]["words"], exact_case=False).pattern + ")"),
+        per_tonne_before_re=words_regex(units_doc["per_tonne_before"]["words"], plural=False, exact_case=False),
+        per_tonne_units=dict(units_doc["per_tonne_before"]["units"]),
+        per_tonne_price_re=re.compile(r"[ \t]*(?:" + words_regex(units_doc["per_tonne_price"]["words"], plural=False,
+                                                                 exact_case=False).pattern + ")"),
         per_year_re=re.compile(r"(?:\s+of\s+[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,2}?)?\s*(?:" + words_regex(
             units_doc["per_year"]["words"], plural=False, exact_case=False).pattern + ")"),
     )

@@ -175,6 +175,8 @@ def run_demo(options: DemoOptions, display: StepDisplay, receiver_log: io.String
     try:
         years = _generate(steps, registry, scenario, days, options)
         _load(steps, store, registry, years, scenario, options, demo)
+        for year in years:
+            year.release_bulk()
         _stream(steps, Pipeline(store, registry), years, registry, options.seed, demo, receiver_log)
         with steps.step("count") as note:
             demo.counts = read_counts(store)
@@ -216,7 +218,7 @@ def _load(steps: _Steps, store: Store, registry: Registry, years: list[OutletYea
                        "quarantined": report.quarantined}
         demo.ingest_problems = report.problems
         note["detail"] = (f"{report.exported_rows:,} rows in {report.files} long-format Parquet vendor exports "
-                          f"(written in {report.export_seconds:.1f} s alongside), read by `ultralow ingest`'s file "
+                          f"(writing took {report.export_seconds:.1f} s, alongside), read by `ultralow ingest`'s file "
                           f"path with {options.readers} reader(s): {report.stored:,} readings stored, "
                           f"{report.quarantined:,} quarantined")
 

@@ -30,7 +30,8 @@ _DONE: Final = None
 
 @dataclass
 class LoadReport:
-    """Rows exported and what ``ultralow ingest`` made of them; seconds the writer thread was busy."""
+    """Rows exported and what ``ultralow ingest`` made of them; ``export_seconds``: the writer thread's own
+    work (building and writing files, without waiting for the readers)."""
 
     files: int = 0
     exported_rows: int = 0
@@ -54,17 +55,23 @@ def bulk_load(pipeline: Pipeline, years: Sequence[OutletYear], start: datetime, 
     stop = threading.Event()
     received_at = datetime.now(UTC)
 
+    waited = [0.0]
+
     def write() -> None:
         began = time.perf_counter()
         try:
             def put(exported: ExportFile) -> None:
-                while not stop.is_set():
-                    try:
-                        ready.put(exported, timeout=0.2)
-                        return
-                    except queue.Full:
-                        continue
-                raise _Stopped()
+                queued = time.perf_counter()
+                try:
+                    while not stop.is_set():
+                        try:
+                            ready.put(exported, timeout=0.2)
+                            return
+                        except queue.Full:
+                            continue
+                    raise _Stopped()
+                finally:
+                    waited[0] += time.perf_counter() - queued
 
             files = write_exports(years, start, directory, days_per_file, put)
             with lock:
@@ -77,7 +84,7 @@ def bulk_load(pipeline: Pipeline, years: Sequence[OutletYear], start: datetime, 
                 errors.append(exc)
             stop.set()
         finally:
-            report.export_seconds = time.perf_counter() - began
+            report.export_seconds = time.perf_counter() - began - waited[0]
             for _ in range(readers):
                 ready.put(_DONE)
 

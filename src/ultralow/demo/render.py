@@ -64,7 +64,13 @@ class RichSteps:
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{100.0 * value:.2f} %"
+    """A ratio as a percentage; a ratio below 1 is never shown as 100.00 % (a few exceeded hours in a year)."""
+    if value is None:
+        return "—"
+    text = f"{100.0 * value:.2f} %"
+    if value < 1.0 and text.startswith("100.00"):
+        text = f"{100.0 * value:.4f} %"
+    return text
 
 
 def _t(value: float | None) -> str:

@@ -150,7 +150,7 @@ def check_incidents(planted: Sequence[Planted], period_start: datetime, summary:
     """For each planted incident: the exceedance events and findings of its outlet that overlap its window,
     and the outlet's capture rate. ``found`` says whether the engine saw what the incident should cause:
     a breach an exceedance event, a fault invalid hours (data availability), a stop stopped hours followed
-    by a start-up finding or event, a flat line a flat-line finding."""
+    by a high-O2 start-up finding, a flat line a flat-line finding."""
     event_rows, finding_rows, summary_rows = _rows(events), _rows(findings), _rows(summary)
     out = []
     for p in planted:
@@ -170,7 +170,7 @@ def check_incidents(planted: Sequence[Planted], period_start: datetime, summary:
         elif incident.kind == "fault":
             found = kinds.get("data_availability", 0) > 0
         elif incident.kind == "stop":
-            found = stopped > 0 and (kinds.get("high_o2_operating", 0) > 0 or bool(own_events))
+            found = stopped > 0 and kinds.get("high_o2_operating", 0) > 0
         else:
             found = kinds.get("flat_line", 0) > 0
         out.append(IncidentCheck(

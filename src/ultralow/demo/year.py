@@ -42,6 +42,11 @@ class OutletYear:
     tail: MinuteSeries
     planted: list[Planted]
 
+    def release_bulk(self) -> None:
+        """Drop the bulk arrays once they are in the store (a full year is about 25 MB per outlet)."""
+        self.values = np.empty((0, len(self.codes)), dtype=np.float64)  # not a view: the buffer is freed
+        self.flags = np.empty((0, len(self.codes)), dtype=np.int8)
+
 
 def demo_profiles(scenario: Scenario) -> Profiles:
     """The loggers' profiles with the scenario's background event rates (per 30 days) in place."""

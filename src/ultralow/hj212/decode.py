@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Final
 
-from ultralow.hj212.cp import index_items
+from ultralow.hj212.cp import read_cp
 from ultralow.hj212.crc import CrcVariant, crc_hj212, crc_hj212_many, match_variant
 from ultralow.hj212.framing import Frame, split_frames
 from ultralow.hj212.packet import FLAGS, Packet
@@ -145,7 +145,7 @@ def _check_header(packet: Packet) -> None:
 
 def _fill_cp(packet: Packet, cp: str) -> None:
     packet.cp = cp
-    bad, duplicate = index_items(cp, packet.values, packet.globals)
+    packet.values, packet.globals, bad, duplicate = read_cp(cp)
     if bad:
         packet.defects.append("cp_item_without_value")
     if duplicate:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 import numpy as np
@@ -13,7 +12,6 @@ import pyarrow.compute as pc
 
 from ultralow.hj212 import CodeTables, Packet
 from ultralow.store import CANDIDATE_SCHEMA
-from ultralow.store.store import timestamp_array
 
 # Upload CN -> reading kind (HJ 212-2017 Table 9).
 KIND_BY_CN: Final = {"2011": "rtd", "2051": "minute", "2061": "hour", "2031": "day"}
@@ -35,9 +33,6 @@ def parse_number(text: str | None) -> float | None:
     return number if math.isfinite(number) else None
 
 
-_NUMERIC: Final = ("value", "min", "max", "cou", "zs")
-_PER_ROW: Final = ("code", "value", "min", "max", "cou", "zs", "flag")
-_PER_PACKET: Final = ("outlet_id", "kind", "data_time", "utc_offset_min", "source", "frame_id", "received_at")
 
 
 def to_float_array(texts: list[str | None]) -> pa.Array:
@@ -54,22 +49,74 @@ def to_float_array(texts: list[str | None]) -> pa.Array:
     return numbers
 
 
-@dataclass(slots=True)
+_EPOCH_NAIVE: Final = datetime(1970, 1, 1)
+_EPOCH_UTC: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND: Final = timedelta(microseconds=1)
+_TIME_CACHE_LIMIT: Final = 100_000
+
+
 class RowBuffer:
     """Candidate readings, filled packet by packet and turned into one Arrow table.
 
-    Per-row fields are kept as tuples of texts and per-packet fields once per packet; :meth:`table`
-    converts whole columns at once (numbers and times included), which is where the speed is.
+    Rows are kept column by column (one Python list of texts per column, no object per row) and
+    per-packet fields once per packet; :meth:`table` converts whole columns at once (numbers and times
+    included), which is where the speed is. Times are converted once per distinct DataTime text and
+    receive time (a batch holds few of each).
     """
 
-    rows: list[tuple[str, str | None, str | None, str | None, str | None, str | None, str | None]] = field(
-        default_factory=list)
-    packets: dict[str, list[Any]] = field(default_factory=lambda: {name: [] for name in _PER_PACKET})
-    counts: list[int] = field(default_factory=list)
-    _codes: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("codes", "values", "mins", "maxes", "cous", "zss", "flags", "counts", "outlet_ids", "kinds",
+                 "data_times_us", "offsets", "sources", "frame_ids", "received_us", "distinct", "_codes", "_times",
+                 "_packet_keys")
+
+    def __init__(self) -> None:
+        self.codes: list[str] = []
+        self.values: list[str | None] = []
+        self.mins: list[str | None] = []
+        self.maxes: list[str | None] = []
+        self.cous: list[str | None] = []
+        self.zss: list[str | None] = []
+        self.flags: list[str | None] = []
+        self.counts: list[int] = []  # rows of each packet
+        self.outlet_ids: list[str] = []
+        self.kinds: list[str] = []
+        self.data_times_us: list[int] = []  # plant-local clock time, microseconds since 1970-01-01 (naive)
+        self.offsets: list[int] = []
+        self.sources: list[str] = []
+        self.frame_ids: list[int | None] = []
+        self.received_us: list[int] = []  # instant, microseconds since the epoch (UTC)
+        # True while no two rows share a key (outlet_id, code, kind, data_time): packets of distinct
+        # (outlet, kind, DataTime), codes distinct within each (2005 and 2017 codes of one factor are not)
+        self.distinct = True
+        self._codes: dict[str, str] = {}
+        self._times: dict[object, int] = {}
+        self._packet_keys: set[tuple[str, str, int]] = set()
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.codes)
+
+    def _clock_us(self, packet: Packet) -> int:
+        """The packet's DataTime as plant-local clock microseconds (cached by its text)."""
+        text = packet.globals.get("DataTime")
+        cached = self._times.get(text) if text is not None else None
+        if cached is None:
+            assert packet.data_time is not None
+            cached = (packet.data_time.replace(tzinfo=None) - _EPOCH_NAIVE) // _MICROSECOND
+            if text is not None:
+                self._remember(text, cached)
+        return cached
+
+    def _instant_us(self, when: datetime) -> int:
+        """An aware receive time as microseconds since the epoch (a naive one is taken as UTC)."""
+        cached = self._times.get(when)
+        if cached is None:
+            cached = (when - (_EPOCH_UTC if when.tzinfo is not None else _EPOCH_NAIVE)) // _MICROSECOND
+            self._remember(when, cached)
+        return cached
+
+    def _remember(self, key: object, micros: int) -> None:
+        if len(self._times) >= _TIME_CACHE_LIMIT:
+            self._times.clear()
+        self._times[key] = micros
 
     def add_packet(self, packet: Packet, kind: str, outlet_id: str, utc_offset_min: int, source: str,
                    frame_id: int | None, received_at: datetime, tables: CodeTables) -> int:
@@ -77,46 +124,73 @@ class RowBuffer:
         assert packet.data_time is not None
         value_suffix, zs_suffix = _VALUE_SUFFIX[kind]
         codes = self._codes
-        before = len(self.rows)
+        add_code, add_value, add_min = self.codes.append, self.values.append, self.mins.append
+        add_max, add_cou, add_zs, add_flag = self.maxes.append, self.cous.append, self.zss.append, self.flags.append
+        n = 0
+        renamed = False
         for code, s in packet.values.items():
             if _SUFFIXES.isdisjoint(s):
                 continue  # e.g. only SampleTime or Info: nothing to store as a reading
-            if code not in codes:
-                codes[code] = tables.to_2017(code)
+            translated = codes.get(code)
+            if translated is None:
+                translated = codes[code] = tables.to_2017(code)
+            if translated != code:
+                renamed = True
             get = s.get
-            self.rows.append((codes[code], get(value_suffix), get("Min"), get("Max"), get("Cou"), get(zs_suffix),
-                              get("Flag")))
-        n = len(self.rows) - before
+            add_code(translated)
+            add_value(get(value_suffix))
+            add_min(get("Min"))
+            add_max(get("Max"))
+            add_cou(get("Cou"))
+            add_zs(get(zs_suffix))
+            add_flag(get("Flag"))
+            n += 1
         if not n:
             return 0
-        p = self.packets
-        p["outlet_id"].append(outlet_id)
-        p["kind"].append(kind)
-        p["data_time"].append(packet.data_time.replace(tzinfo=None))  # plant-local clock time as sent
-        p["utc_offset_min"].append(utc_offset_min)
-        p["source"].append(source)
-        p["frame_id"].append(frame_id)
-        p["received_at"].append(received_at)
+        clock_us = self._clock_us(packet)
+        key = (outlet_id, kind, clock_us)
+        if key in self._packet_keys or (renamed and len(set(self.codes[-n:])) < n):
+            self.distinct = False
+        self._packet_keys.add(key)
         self.counts.append(n)
+        self.outlet_ids.append(outlet_id)
+        self.kinds.append(kind)
+        self.data_times_us.append(clock_us)
+        self.offsets.append(utc_offset_min)
+        self.sources.append(source)
+        self.frame_ids.append(frame_id)
+        self.received_us.append(self._instant_us(received_at))
         return n
 
     def table(self) -> pa.Table:
         """The rows as one Arrow table (CANDIDATE_SCHEMA); per-packet columns are repeated per row."""
-        n = len(self.rows)
-        rows = self.rows
-        per_row = {name: [row[i] for row in rows] for i, name in enumerate(_PER_ROW)}
-        repeat = pa.array(np.repeat(np.arange(len(self.counts), dtype=np.int64), self.counts))
-        arrays: dict[str, pa.Array] = {}
-        for name in CANDIDATE_SCHEMA.names:
-            kind = CANDIDATE_SCHEMA.field(name).type
-            if name in _NUMERIC:
-                arrays[name] = to_float_array(per_row[name])
-            elif name == "seq":
-                arrays[name] = pa.array(np.arange(n, dtype=np.int64))
-            elif name in ("data_time", "received_at"):
-                arrays[name] = timestamp_array(self.packets[name]).cast(kind).take(repeat)
-            elif name in _PER_PACKET:
-                arrays[name] = pa.array(self.packets[name], kind).take(repeat)
-            else:
-                arrays[name] = pa.array(per_row[name], kind)
-        return pa.table(arrays, schema=CANDIDATE_SCHEMA)
+        n = len(self.codes)
+        counts = np.asarray(self.counts, dtype=np.int64)
+        row_packet = pa.array(np.repeat(np.arange(len(counts), dtype=np.int64), counts))
+
+        def per_packet(values: list[Any], kind: pa.DataType) -> pa.Array:
+            if len(set(values)) == 1:  # the usual batch: one kind, one source
+                return pa.repeat(pa.scalar(values[0], kind), n)
+            return pa.array(values, kind).take(row_packet)
+
+        frame_ids = (pa.array(np.repeat(np.asarray(self.frame_ids, dtype=np.int64), counts))
+                     if None not in self.frame_ids else pa.array(self.frame_ids, pa.int64()).take(row_packet))
+        arrays = [
+            pa.array(self.outlet_ids, pa.string()).take(row_packet),
+            pa.array(self.codes, pa.string()),
+            per_packet(self.kinds, pa.string()),
+            pa.array(np.repeat(np.asarray(self.data_times_us, dtype=np.int64), counts)).cast(pa.timestamp("us")),
+            pa.array(np.repeat(np.asarray(self.offsets, dtype=np.int16), counts)),
+            to_float_array(self.values),
+            to_float_array(self.mins),
+            to_float_array(self.maxes),
+            to_float_array(self.cous),
+            to_float_array(self.zss),
+            pa.array(self.flags, pa.string()),
+            per_packet(self.sources, pa.string()),
+            frame_ids,
+            pa.array(np.repeat(np.asarray(self.received_us, dtype=np.int64), counts)).cast(
+                pa.timestamp("us", tz="UTC")),
+            pa.array(np.arange(n, dtype=np.int64)),
+        ]
+        return pa.Table.from_arrays(arrays, schema=CANDIDATE_SCHEMA)

@@ -19,6 +19,7 @@ from ultralow.ingest.received import Outcome, Received
 from ultralow.registry import Outlet, Registry
 from ultralow.store import FrameRow, QuarantineRow, Store, write_readings
 from ultralow.store.frames import FrameKey, append_frames, append_quarantine, find_stored_frames, frame_key
+from ultralow.store.watermarks import FrameMarks
 
 # Defects after which the content of a frame cannot be trusted (the others are tolerated and the frame
 # is kept as sent). CRC defects are judged separately, with the per-MN Modbus allowance.
@@ -29,6 +30,10 @@ MALFORMED: Final = frozenset(
         "split_without_pnum", "bad_pnum", "bad_pno", "header_item_without_value",
     }
 )
+
+# The receiver's idle tick checkpoints a WAL at least this big (a smaller one waits for the next quiet moment
+# or for the store to close).
+IDLE_CHECKPOINT_WAL_BYTES: Final = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +96,14 @@ class Pipeline:
 
     # -- frames --------------------------------------------------------------------------------------
     def accept(self, items: Sequence[Received]) -> list[Outcome]:
-        """Validate and store ``items``; one outcome each, same order. Durable when it returns."""
+        """Validate and store ``items``; one outcome each, same order. Durable when it returns.
+
+        ``accept([])`` stores nothing: it is the receiver's idle tick, in which the store checkpoints its
+        write-ahead log (see :meth:`ultralow.store.Store.checkpoint_if_due`).
+        """
+        if not items:
+            self.store.checkpoint_if_due(IDLE_CHECKPOINT_WAL_BYTES)
+            return []
         outcomes: list[Outcome | None] = [None] * len(items)
         refused: list[tuple[int, QuarantineRow]] = []
         accepted: list[_Accepted] = []
@@ -102,16 +114,21 @@ class Pipeline:
                                                      reason or "refused", item.raw)))
             else:
                 accepted.append(_Accepted(index, item, item.packet, outlet, kind))
+        marks = self.store.watermarks
         with self.store.lock:
             con = self.store.con
             rows = [FrameRow(a.item.received_at, a.item.peer, a.packet.mn, a.packet.cn, a.packet.qn, a.item.raw,
                              a.packet.data_time.replace(tzinfo=None) if a.packet.data_time is not None else None)
                     for a in accepted]
-            stored = find_stored_frames(con, rows)
+            keys = [frame_key(row) for row in rows]
+            # frames above everything the store holds for their MN need no lookup (Watermarks)
+            clear = marks.frames_clear(con, [(k[1], row.qn, row.data_time) for k, row in zip(keys, rows, strict=True)
+                                             if k is not None])
+            stored = {} if clear else find_stored_frames(con, rows)
             new: list[tuple[_Accepted, FrameRow]] = []
             seen: dict[FrameKey, int] = {}
-            for a, row in zip(accepted, rows, strict=True):
-                key = frame_key(row)
+            frame_marks = FrameMarks()
+            for a, row, key in zip(accepted, rows, keys, strict=True):
                 if key is not None and key in stored:
                     outcomes[a.index] = Outcome("duplicate", None, 0, stored[key])
                 elif key is not None and key in seen:
@@ -119,6 +136,7 @@ class Pipeline:
                 else:
                     if key is not None:
                         seen[key] = len(new)
+                        frame_marks.add(key[1], row.qn, row.data_time)
                     new.append((a, row))
             with self.store.transaction():
                 ids = append_frames(con, self.store.next_ids("raw_frames", len(new)), [row for _, row in new])
@@ -130,8 +148,10 @@ class Pipeline:
                             a.packet, a.kind, a.outlet.id, a.outlet.utc_offset_min, a.item.source, frame_id,
                             a.item.received_at, self.tables,
                         )
-                written = write_readings(con, buffer.table(), by_frame=True)
+                written = write_readings(con, buffer.table(), by_frame=True, marks=marks, distinct=buffer.distinct)
                 append_quarantine(con, self.store.next_ids("quarantine", len(refused)), [r for _, r in refused])
+            marks.raise_frames(frame_marks)  # committed: the bounds may rise
+            marks.raise_readings(written.bounds)
         for (a, _), frame_id in zip(new, ids, strict=True):
             inserted = written.inserted_by_frame.get(frame_id, 0)
             duplicate = candidates.get(frame_id, 0) > 0 and inserted == 0
@@ -147,9 +167,11 @@ class Pipeline:
     def accept_rows(self, readings: pa.Table, rejected: Sequence[QuarantineRow]) -> RowsOutcome:
         """Store validated candidate readings (``ultralow.store.CANDIDATE_SCHEMA``) and quarantine the
         rejected rows, in one transaction."""
+        marks = self.store.watermarks
         with self.store.transaction() as con:
-            written = write_readings(con, readings)
+            written = write_readings(con, readings, marks=marks)
             new_quarantine = append_quarantine(con, self.store.next_ids("quarantine", len(rejected)), rejected)
+        marks.raise_readings(written.bounds)  # committed: the bounds may rise
         return RowsOutcome(
             rows=readings.num_rows + len(rejected),
             stored=written.inserted,

@@ -3,7 +3,8 @@
 Frames queue up from the event loop; the thread takes a batch when ``max_frames`` are waiting or the
 oldest has waited ``interval_s``, calls ``accept`` (durable when it returns), and only then hands the
 outcomes back to the event loop, which sends the acknowledgements. While a commit runs, the next
-batch gathers, so the commit rate adapts to the load.
+batch gathers, so the commit rate adapts to the load. After ``idle_s`` without items the thread calls
+``accept([])`` once: the quiet moment in which the pipeline checkpoints the store.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class BatchWriter(Generic[ItemT, TokenT, OutcomeT]):
         interval_s: float = 0.02,
         max_frames: int = 2000,
         on_error: Callable[[BaseException, int], None] | None = None,
+        idle_s: float = 1.0,
     ) -> None:
         self._accept = accept
         self._on_done = on_done
@@ -41,6 +43,8 @@ class BatchWriter(Generic[ItemT, TokenT, OutcomeT]):
         self._interval_s = interval_s
         self._max_frames = max_frames
         self._on_error = on_error
+        self._idle_s = idle_s
+        self._idle_ticked = True  # nothing written yet: nothing to tidy
         self._queue: deque[tuple[float, ItemT, TokenT]] = deque()
         self._cond = threading.Condition()
         self._stopping = False
@@ -74,11 +78,17 @@ class BatchWriter(Generic[ItemT, TokenT, OutcomeT]):
 
     # -- writer thread ---------------------------------------------------------------------------
     def _take(self) -> list[tuple[float, ItemT, TokenT]] | None:
+        """The next batch; [] for the idle tick; None when stopping with nothing queued."""
         with self._cond:
             while not self._queue:
                 if self._stopping:
                     return None
-                self._cond.wait()
+                if self._idle_ticked:
+                    self._cond.wait()
+                elif not self._cond.wait(self._idle_s) and not self._queue and not self._stopping:
+                    self._idle_ticked = True
+                    return []
+            self._idle_ticked = False
             deadline = self._queue[0][0] + self._interval_s
             while len(self._queue) < self._max_frames and not self._stopping:
                 left = deadline - time.monotonic()
@@ -93,6 +103,13 @@ class BatchWriter(Generic[ItemT, TokenT, OutcomeT]):
             batch = self._take()
             if batch is None:
                 return
+            if not batch:
+                try:
+                    self._accept([])
+                except Exception as exc:  # housekeeping only: nothing was waiting on it
+                    if self._on_error is not None:
+                        self._on_error(exc, 0)
+                continue
             items = [item for _, item, _ in batch]
             tokens = [token for _, _, token in batch]
             outcomes: Sequence[OutcomeT] | None

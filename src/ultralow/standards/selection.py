@@ -38,33 +38,42 @@ def outlet_candidates(outlets: ir.Table, limits: ir.Table) -> ir.Table:
     return both.filter(both.is_variant | ~both.replaced).drop("is_variant", "replaced")
 
 
+def ranked_candidates(candidates: ir.Table) -> ir.Table:
+    """Candidates with ``cand_rank``: 0, 1, … per (outlet, pollutant) by limit, set id, row id (the
+    tie-break order). A small table: the window runs over limit rows, not hours."""
+    order = [candidates.limit_mg_m3, candidates.set_id, candidates.row_id]
+    return candidates.mutate(cand_rank=ibis.row_number().over(group_by=[candidates.outlet_id, candidates.pollutant],
+                                                              order_by=order))
+
+
 def strictest(hours: ir.Table, candidates: ir.Table, ambient_o2_pct: float) -> ir.Table:
     """``hours`` (outlet_id, code, hour, o2_pct, …) + the winning row's limit_mg_m3, limit_set, limit_row,
     limit_source, limit_status, limit_basis, limit_o2_ref_pct (nulls where no row applies).
 
-    ``ambient_o2_pct``: the 21 of formula (1), from ``conversion.toml``.
+    One GROUP BY per hour picks the row with the lowest allowed measured value (``arg_min``); equal values
+    are separated by the tie-break rank (a relative nudge of 1e-12 per rank, far below any real difference
+    between limits). ``ambient_o2_pct``: the 21 of formula (1), from ``conversion.toml``.
     """
+    ranked = ranked_candidates(candidates)
     day = hours.hour.date()
-    cand = candidates.select(
-        c_outlet="outlet_id", c_code="pollutant", limit_mg_m3="limit_mg_m3", limit_set="set_id",
+    keys = hours.select(k_outlet="outlet_id", k_code="code", k_hour="hour", k_day=day, k_o2="o2_pct")
+    cand = ranked.select(c_outlet="outlet_id", c_code="pollutant", c_rank="cand_rank", c_limit="limit_mg_m3",
+                         c_basis="reference_basis", c_ref="o2_ref_pct", c_from="effective_from", c_to="effective_to")
+    j = keys.join(cand, [keys.k_outlet == cand.c_outlet, keys.k_code == cand.c_code,
+                         cand.c_from.isnull() | (cand.c_from <= keys.k_day),
+                         cand.c_to.isnull() | (cand.c_to > keys.k_day)])
+    o2_for_rank = ibis.ifelse(j.k_o2.notnull() & (j.k_o2 < ambient_o2_pct), j.k_o2, 0.0)
+    allowed = ibis.ifelse(j.c_basis == "o2", j.c_limit * (ambient_o2_pct - o2_for_rank) / (ambient_o2_pct - j.c_ref),
+                          j.c_limit)
+    nudged = allowed * (1.0 + j.c_rank.cast("float64") * 1e-12)
+    best = j.group_by(["k_outlet", "k_code", "k_hour"]).agg(w_rank=j.c_rank.argmin(nudged))
+    rows = ranked.select(
+        r_outlet="outlet_id", r_code="pollutant", r_rank="cand_rank", limit_mg_m3="limit_mg_m3", limit_set="set_id",
         limit_row="row_id", limit_source="source", limit_status="status", limit_basis="reference_basis",
-        limit_o2_ref_pct="o2_ref_pct", c_from="effective_from", c_to="effective_to",
+        limit_o2_ref_pct="o2_ref_pct",
     )
-    joined = hours.left_join(
-        cand,
-        [hours.outlet_id == cand.c_outlet, hours.code == cand.c_code,
-         cand.c_from.isnull() | (cand.c_from <= day), cand.c_to.isnull() | (cand.c_to > day)],
-    )
-    o2_for_rank = ibis.ifelse(joined.o2_pct.notnull() & (joined.o2_pct < ambient_o2_pct), joined.o2_pct, 0.0)
-    allowed = ibis.ifelse(
-        joined.limit_basis == "o2",
-        joined.limit_mg_m3 * (ambient_o2_pct - o2_for_rank) / (ambient_o2_pct - joined.limit_o2_ref_pct),
-        joined.limit_mg_m3,
-    )
-    rank = ibis.row_number().over(
-        group_by=[joined.outlet_id, joined.code, joined.hour],
-        order_by=[allowed.asc(nulls_first=False), joined.limit_mg_m3.asc(nulls_first=False),
-                  joined.limit_set.asc(nulls_first=False), joined.limit_row.asc(nulls_first=False)],
-    )
-    ranked = joined.mutate(_rank=rank)
-    return ranked.filter(ranked._rank == 0).drop("_rank", "c_outlet", "c_code", "c_from", "c_to")
+    best = best.join(rows, [best.k_outlet == rows.r_outlet, best.k_code == rows.r_code, best.w_rank == rows.r_rank])
+    best = best.drop("r_outlet", "r_code", "r_rank", "w_rank")
+    out = hours.left_join(best, [hours.outlet_id == best.k_outlet, hours.code == best.k_code,
+                                 hours.hour == best.k_hour])
+    return out.drop("k_outlet", "k_code", "k_hour")

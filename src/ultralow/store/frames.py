@@ -131,14 +131,12 @@ def append_frames(con: duckdb.DuckDBPyConnection, first_id: int, frames: Sequenc
         },
         schema=FRAME_SCHEMA,
     )
-    register(con, "_ul_frames", table)
-    try:
-        con.execute(
-            "INSERT INTO raw_frames (frame_id, received_at, peer, mn, cn, qn, raw, data_time) "
-            "SELECT frame_id, received_at, peer, mn, cn, qn, raw, data_time FROM _ul_frames"
-        )
-    finally:
-        unregister(con, "_ul_frames")
+    _ul_frames = table  # noqa: F841  (read by name by DuckDB's replacement scan: no view to create and drop)
+    con.complete()
+    con.execute(
+        "INSERT INTO raw_frames (frame_id, received_at, peer, mn, cn, qn, raw, data_time) "
+        "SELECT frame_id, received_at, peer, mn, cn, qn, raw, data_time FROM _ul_frames"
+    )
     return ids
 
 

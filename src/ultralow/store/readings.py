@@ -15,8 +15,10 @@ from typing import Final
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ultralow.store.store import register, unregister
+from ultralow.store.watermarks import Watermarks, group_ranges, reading_bounds
 
 KEY: Final = ("outlet_id", "code", "kind", "data_time")
 VALUES: Final = ("value", "min", "max", "cou", "zs", "flag")
@@ -56,6 +58,18 @@ def _on(template: str, a: str, b: str) -> str:
     return template.format(a=a, b=b)
 
 
+# Distinct key hashes as many as rows proves the keys distinct; a hash collision only sends the batch down
+# the general path, which is exact. (Cheaper than grouping by the four key columns.)
+_REPEATED_KEYS: Final = f"SELECT count(*) - count(DISTINCT hash({', '.join(KEY)})) FROM _ul_batch"  # noqa: S608
+_FAST_PATH_CHECK: Final = f"""SELECT
+    (SELECT count(*) FROM readings AS r SEMI JOIN _ul_batch AS b ON {_on(_ON_KEY, 'r', 'b')}
+     WHERE r.data_time BETWEEN ? AND ?),
+    ({_REPEATED_KEYS})"""  # noqa: S608
+_INSERT_NEW: Final = (
+    f"INSERT INTO readings ({_OUT_COLUMNS}) SELECT {_SELECT_NEW.format(revision='0')} FROM _ul_batch"  # noqa: S608
+)
+
+
 @dataclass(slots=True)
 class ReadingsWritten:
     """What one batch did: rows written (of which revisions > 0) and rows that were duplicates."""
@@ -64,55 +78,75 @@ class ReadingsWritten:
     inserted: int = 0
     revisions: int = 0
     inserted_by_frame: dict[int, int] = field(default_factory=dict)
+    # per (outlet_id, kind): the bound the batch's rows lie below (microseconds), to raise the store's
+    # Watermarks by once committed; empty when written without them
+    bounds: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def duplicates(self) -> int:
         return self.candidates - self.inserted
 
 
-def write_readings(con: duckdb.DuckDBPyConnection, batch: pa.Table, by_frame: bool = False) -> ReadingsWritten:
+def write_readings(con: duckdb.DuckDBPyConnection, batch: pa.Table, by_frame: bool = False, *,
+                   marks: Watermarks | None = None, distinct: bool | None = None) -> ReadingsWritten:
     """Append the candidate rows of ``batch`` (CANDIDATE_SCHEMA) inside the caller's transaction.
 
-    ``by_frame`` also counts the rows written per frame_id (for per-packet outcomes).
+    ``by_frame`` also counts the rows written per frame_id (for per-packet outcomes). With ``marks`` (the
+    store's :class:`Watermarks`) a batch lying entirely above what the store holds is appended without
+    the collision query; ``distinct`` True says the caller knows the batch's keys to be distinct (else
+    the writer checks). After the commit the caller raises ``marks`` by ``ReadingsWritten.bounds``.
     """
     result = ReadingsWritten(candidates=batch.num_rows)
     if batch.num_rows == 0:
         return result
-    batch = batch.select(CANDIDATE_SCHEMA.names).cast(CANDIDATE_SCHEMA)
-    register(con, "_ul_batch", batch)
+    if batch.schema != CANDIDATE_SCHEMA:
+        batch = batch.select(CANDIDATE_SCHEMA.names).cast(CANDIDATE_SCHEMA)
+    if marks is not None:
+        ranges = group_ranges(batch)
+        clear = marks.readings_clear(con, ranges)
+        result.bounds = reading_bounds(ranges)
+    else:
+        clear = False
+    # the fast path reads the batch by name through DuckDB's replacement scan (no view to create and drop)
+    _ul_batch = batch  # noqa: F841
+    con.complete()
+    if clear and distinct:
+        fresh = True
+    elif clear:
+        row = con.execute(_REPEATED_KEYS).fetchone()
+        fresh = row is not None and row[0] == 0
+    else:
+        # One statement for the usual case without bounds: no stored row shares a key with the batch (only
+        # row groups whose data_time range meets the batch's are read: zone maps) and the batch's keys
+        # are distinct.
+        bounds = pc.min_max(batch["data_time"])
+        row = con.execute(_FAST_PATH_CHECK, [bounds["min"].as_py(), bounds["max"].as_py()]).fetchone()
+        fresh = row == (0, 0)
+    con.complete()
+    if fresh:
+        con.execute(_INSERT_NEW)
+        result.inserted = batch.num_rows
+        if by_frame:
+            counts = batch.group_by("frame_id").aggregate([("seq", "count")])
+            result.inserted_by_frame = {
+                int(f): int(n) for f, n in zip(counts["frame_id"].to_pylist(), counts["seq_count"].to_pylist(),
+                                               strict=True) if f is not None
+            }
+        return result
+    register(con, "_ul_batch", batch)  # the general path reads it from several functions
     try:
-        bounds = con.execute("SELECT min(data_time), max(data_time) FROM _ul_batch").fetchone()
-        assert bounds is not None
-        low, high = bounds
-        collisions = _stored_collisions(con, low, high)
-        # Distinct key hashes as many as rows proves the keys distinct; a hash collision only sends the
-        # batch down the general path, which is exact. (Cheaper than grouping by the four key columns.)
-        repeated = con.execute(
-            f"SELECT count(*) - count(DISTINCT hash({', '.join(KEY)})) FROM _ul_batch"  # noqa: S608
-        ).fetchone()
-        if collisions == 0 and repeated is not None and repeated[0] == 0:
-            # the common case: every key is new
-            con.execute(
-                f"INSERT INTO readings ({_OUT_COLUMNS}) SELECT {_SELECT_NEW.format(revision='0')} FROM _ul_batch"  # noqa: S608
-            )
-            result.inserted = batch.num_rows
-            if by_frame:
-                counts = batch.group_by("frame_id").aggregate([("seq", "count")])
-                result.inserted_by_frame = {
-                    int(f): int(n) for f, n in zip(counts["frame_id"].to_pylist(), counts["seq_count"].to_pylist(),
-                                                   strict=True) if f is not None
-                }
-        else:
-            _write_with_revisions(con, result, by_frame)
+        bounds = pc.min_max(batch["data_time"])
+        _copy_stored_collisions(con, bounds["min"].as_py(), bounds["max"].as_py())
+        _write_with_revisions(con, result, by_frame)
     finally:
-        unregister(con, "_ul_batch")
         con.execute("DROP TABLE IF EXISTS _ul_stored")
         con.execute("DROP TABLE IF EXISTS _ul_new")
+        unregister(con, "_ul_batch")
     return result
 
 
-def _stored_collisions(con: duckdb.DuckDBPyConnection, low: datetime, high: datetime) -> int:
-    """Copy the stored rows sharing a key with the batch into ``_ul_stored``; returns their count."""
+def _copy_stored_collisions(con: duckdb.DuckDBPyConnection, low: datetime, high: datetime) -> None:
+    """Copy the stored rows sharing a key with the batch into ``_ul_stored``."""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _ul_stored AS
             SELECT r.outlet_id, r.code, r.kind, r.data_time, r.revision, r.value, r.min, r.max, r.cou, r.zs,
@@ -121,8 +155,6 @@ def _stored_collisions(con: duckdb.DuckDBPyConnection, low: datetime, high: date
             WHERE r.data_time BETWEEN ? AND ?""",  # noqa: S608
         [low, high],
     )
-    row = con.execute("SELECT count(*) FROM _ul_stored").fetchone()
-    return int(row[0]) if row else 0
 
 
 def _write_with_revisions(con: duckdb.DuckDBPyConnection, result: ReadingsWritten, by_frame: bool) -> None:
