@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Final
 
 _AFTER_INFO: Final = re.compile(r"\s*(?:[;,]|$)")  # what may follow the closing // of an Info text
 _SEPARATOR: Final = re.compile(r"[;,]")
@@ -20,13 +20,12 @@ _MAX_LAYOUTS: Final = 1024
 
 
 # A CP whose keys were seen before.  A device sends the same keys in every packet (only the values
-# change), so the keys of a layout are read once and a builder is made for it: a small function of
-# dict displays with the layout's keys as constants, which Python builds about three times faster
-# than dict(zip(...)).  Keys come from packets, so they enter the generated source only through
-# repr(), which always yields a string literal equal to the key.  A builder is made at the second
-# packet of a layout (one-off layouts, e.g. from a hostile peer, never cost a compile); both tables
-# are bounded and cleared when full.
+# change), so the keys of a layout are read once into a plan (name, suffixes, position of the first
+# value) and later packets of that layout are built from the plan without re-reading any key.  A plan
+# is made at the second packet of a layout (one-off layouts, e.g. from a hostile peer, cost nothing);
+# both tables are bounded and cleared when full.  No code is generated from packet text.
 _Layout = tuple[tuple[str, tuple[str, ...] | None], ...]  # (global, None) or (factor code, suffixes)
+_Plan = tuple[tuple[str, tuple[str, ...] | None, int], ...]
 _Builder = Callable[[list[str]], tuple[dict[str, dict[str, str]], dict[str, str]]]
 _BUILDERS: dict[str, _Builder] = {}
 _SEEN_ONCE: set[str] = set()
@@ -138,25 +137,30 @@ def _learn_layout(keys: list[str]) -> _Layout | None:
     return None  # not reached: the sentinel "" ends the loop
 
 
+def _plan(layout: _Layout) -> _Plan:
+    """Each layout step with the token position of its first value (values sit at odd positions)."""
+    steps: list[tuple[str, tuple[str, ...] | None, int]] = []
+    position = 1
+    for name, suffixes in layout:
+        steps.append((name, suffixes, position))
+        position += 2 * (1 if suffixes is None else len(suffixes))
+    return tuple(steps)
+
+
 def _builder(layout: _Layout) -> _Builder:
     """The function building (values, globals) from the token list of a CP with this layout."""
-    position = 1  # values sit at the odd positions of the token list
-    factors: list[str] = []
-    globals_: list[str] = []
-    for name, suffixes in layout:
-        if suffixes is None:
-            globals_.append(f"{name!r}: t[{position}]")
-            position += 2
-            continue
-        items = []
-        for suffix in suffixes:
-            items.append(f"{suffix!r}: t[{position}]")
-            position += 2
-        factors.append(f"{name!r}: {{{', '.join(items)}}}")
-    source = f"def build(t):\n    return {{{', '.join(factors)}}}, {{{', '.join(globals_)}}}\n"
-    namespace: dict[str, Any] = {}
-    exec(compile(source, "<hj212 CP layout>", "exec"), {"__builtins__": {}}, namespace)  # noqa: S102
-    build: _Builder = namespace["build"]
+    plan = _plan(layout)
+
+    def build(t: list[str]) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+        values: dict[str, dict[str, str]] = {}
+        globals_: dict[str, str] = {}
+        for name, suffixes, position in plan:
+            if suffixes is None:
+                globals_[name] = t[position]
+            else:
+                values[name] = dict(zip(suffixes, t[position : position + 2 * len(suffixes) : 2], strict=True))
+        return values, globals_
+
     return build
 
 
