@@ -61,6 +61,7 @@ CREATE TABLE readings_current (outlet_id VARCHAR NOT NULL, code VARCHAR NOT NULL
     data_time TIMESTAMP NOT NULL, utc_offset_min SMALLINT NOT NULL, value DOUBLE, min DOUBLE, max DOUBLE,
     cou DOUBLE, zs DOUBLE, flag VARCHAR)
 """
+NO_PROGRESS_BAR = "SET enable_progress_bar = false"
 GROUP_BY = """
 CREATE TEMP TABLE bare_hourly AS
 SELECT outlet_id, code, date_trunc('hour', data_time) AS hour, avg(value) AS mean, count(*) AS n
@@ -76,6 +77,7 @@ def generate(path: Path, outlets: int, minutes: int, memory_limit: str, threads:
     started = time.perf_counter()
     con = duckdb.connect(str(path), config={"memory_limit": memory_limit, "threads": threads,
                                             "preserve_insertion_order": False})
+    con.execute(NO_PROGRESS_BAR).fetchall()
     con.execute(CREATE)
     for outlet in range(outlets):
         con.execute(GENERATE, {"outlet": outlet, "minutes": minutes})
@@ -97,6 +99,7 @@ def bare_group_by(path: Path, memory_limit: str, temp_dir: Path, threads: int) -
     con = duckdb.connect(str(path), read_only=True, config={
         "memory_limit": memory_limit, "temp_directory": str(temp_dir), "threads": threads,
         "preserve_insertion_order": False})
+    con.execute(NO_PROGRESS_BAR).fetchall()
     started = time.perf_counter()
     con.execute(GROUP_BY)
     elapsed = time.perf_counter() - started
@@ -142,6 +145,7 @@ def pandas_baseline(path: Path, outlet_years: float) -> tuple[float, int]:
     minutes = max(60, int(MINUTES_PER_YEAR * min(outlet_years, 1.0)))
     outlets = max(1, int(round(outlet_years))) if outlet_years >= 1 else 1
     con = duckdb.connect(str(path), read_only=True)
+    con.execute(NO_PROGRESS_BAR).fetchall()
     df = con.execute(
         "SELECT outlet_id, code, data_time, value, flag FROM readings_current "
         "WHERE outlet_id < $limit_id AND data_time < TIMESTAMP '2025-01-01 00:00:00' + to_minutes($minutes)",

@@ -71,11 +71,15 @@ def duckdb_engine(store: str | os.PathLike[str] | None = None, *, memory_limit: 
     if threads:
         config["threads"] = int(threads)
     if store is None:
-        return Engine("duckdb", ibis.duckdb.connect(**config))
-    path = Path(store)
-    if not path.exists():
-        raise FileNotFoundError(f"store {path} does not exist")
-    return Engine("duckdb", ibis.duckdb.connect(str(path), read_only=True, **config))
+        con = ibis.duckdb.connect(**config)
+    else:
+        path = Path(store)
+        if not path.exists():
+            raise FileNotFoundError(f"store {path} does not exist")
+        con = ibis.duckdb.connect(str(path), read_only=True, **config)
+    # a session setting (not accepted as connection config): a progress bar would land in --format json
+    con.con.execute("SET enable_progress_bar = false").fetchall()
+    return Engine("duckdb", con)
 
 
 def store_readings(engine: Engine) -> ir.Table:
@@ -102,12 +106,12 @@ def spark_session(app: str = "ultralow", master: str = "local[2]") -> Any:
         SparkSession.builder.appName(app).master(master)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.warehouse.dir", warehouse)
         .config("spark.driver.memory", "2g")
-        .config("spark.sql.codegen.wholeStage", os.environ.get("UL_WS", "true"))
-        .config("spark.sql.adaptive.enabled", os.environ.get("UL_AQE", "true"))
+        .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")  # outlet ids stay text
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
@@ -135,7 +139,8 @@ def parquet_readings(engine: Engine, directory: str | os.PathLike[str]) -> ir.Ta
         df.createOrReplaceTempView(name)
         table = engine.con.table(name)
     else:
-        table = engine.con.read_parquet(str(path / "**" / "*.parquet"), hive_partitioning=True)
+        table = engine.con.read_parquet(str(path / "**" / "*.parquet"), hive_partitioning=True,
+                                        hive_types_autocast=False)  # outlet ids stay text
     if "outlet_id" not in table.columns and "outlet" in table.columns:
         table = table.rename(outlet_id="outlet")
     return table.select(*READING_COLUMNS).cast({"utc_offset_min": "int16", "outlet_id": "string"})

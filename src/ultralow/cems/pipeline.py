@@ -84,9 +84,14 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
     minutes = classify_minutes(hourly.period_minutes(readings, period), rules)
     any_marks, invalidating, out_of_control = True, True, True
     if engine is not None:  # skip the interval joins when there is no mark at all (the common case)
-        any_marks = int(engine.scalar(marked.count())) > 0
-        invalidating = int(engine.scalar(marked.filter(marked.data_valid == False).count())) > 0  # noqa: E712
-        out_of_control = int(engine.scalar(marked.filter(marked.substitution_kind == "out_of_control").count())) > 0
+        counts = engine.to_arrow(marked.aggregate(
+            n=marked.count(),
+            invalidating=ibis.ifelse(marked.data_valid == False, 1, 0).sum(),  # noqa: E712
+            out_of_control=ibis.ifelse(marked.substitution_kind == "out_of_control", 1, 0).sum(),
+        )).to_pylist()[0]
+        any_marks = int(counts["n"]) > 0
+        invalidating = int(counts["invalidating"] or 0) > 0
+        out_of_control = int(counts["out_of_control"] or 0) > 0
     if invalidating:
         minutes = marks_mod.minutes_marked_invalid(minutes, marked)
     else:

@@ -49,51 +49,56 @@ def substitute(hours: ir.Table, rules: RuleBook, keep: Callable[[str, ir.Table],
                out_of_control: bool = True) -> ir.Table:
     """Add gap_hours, substitution_kind, alpha, substitution_rule, substitute_kg and emission_total_kg.
 
-    ``keep`` may materialise the intermediate table (it is read several times). ``out_of_control`` False:
-    no out-of-control mark exists, so Table A (the look-back before the last calibration) cannot apply
-    and its joins are left out."""
-    keys = ["outlet_id", "code"]
+    Valid hours are numbered (``vseq``) in time order; a gap's anchor is the number of the last valid hour
+    before it (or before the last calibration, Table A), and its look-back maxima come from one range join
+    of the (few) gaps with the valid hours numbered anchor - n + 1 … anchor. ``keep`` may materialise the
+    numbered table (it is read several times). ``out_of_control`` False: no out-of-control mark exists, so
+    Table A cannot apply and its joins are left out."""
     t = hours.mutate(needs_sub=hours.operating & ~hours.emission_valid)
-    before = ibis.window(group_by=[t[k] for k in keys], order_by=t.hour, rows=(None, -1))
-    t = t.mutate(prev_valid=ibis.ifelse(t.emission_valid, t.hour, ibis.null("timestamp")).max().over(before))
-    # gaps: operating hours without a valid amount, grouped by the last valid hour before them
-    gap = ibis.window(group_by=[t.outlet_id, t.code, t.prev_valid])
-    t = t.mutate(gap_hours=ibis.ifelse(t.needs_sub, 1, 0).sum().over(gap))
+    upto = ibis.window(group_by=[t.outlet_id, t.code], order_by=t.hour, rows=(None, 0))
+    # vseq: valid hours up to and including this hour; for a gap hour, the number of the last valid hour
+    t = t.mutate(vseq=ibis.ifelse(t.emission_valid, 1, 0).sum().over(upto))
     if out_of_control:
-        upto = ibis.window(group_by=[t[k] for k in keys], order_by=t.hour, preceding=None, following=0)
         is_cal = (t.n_calibration > 0) | (t.mark_type == "calibration").fill_null(False)
-        t = t.mutate(last_cal=ibis.ifelse(is_cal, t.hour, ibis.null("timestamp")).max().over(upto))
-        t = t.mutate(
-            gap_ooc=(t.needs_sub & t.out_of_control.fill_null(False)).any().over(gap),
-            gap_cal=ibis.ifelse(t.needs_sub, t.last_cal, ibis.null("timestamp")).min().over(gap),
-        )
-        if keep is not None:
-            t = keep("gaps", t)
-        # the anchor of Table A: the last valid hour before the last calibration (the failure without one)
-        cal_prev = t.select(c_outlet="outlet_id", c_code="code", c_hour="hour", c_prev="prev_valid")
-        t = t.left_join(cal_prev, [t.outlet_id == cal_prev.c_outlet, t.code == cal_prev.c_code,
-                                   t.gap_cal == cal_prev.c_hour]).drop("c_outlet", "c_code", "c_hour")
-        kind = ibis.ifelse(t.gap_ooc, "out_of_control", "invalid")
-        t = t.mutate(substitution_kind=ibis.ifelse(t.needs_sub, kind, ibis.null(str)))
-        anchor = ibis.ifelse((t.substitution_kind == "out_of_control") & t.c_prev.notnull(), t.c_prev, t.prev_valid)
-        t = t.mutate(anchor_hour=anchor).drop("c_prev", "last_cal", "gap_ooc", "gap_cal")
+        # valid hours strictly before the last calibration at or before this hour
+        before_cal = ibis.ifelse(is_cal, t.vseq - ibis.ifelse(t.emission_valid, 1, 0), ibis.null("int64"))
+        t = t.mutate(cal_vseq=before_cal.max().over(upto))
+    if keep is not None:
+        t = keep("numbered", t)
+    gaps = t.filter(t.needs_sub)
+    gap_columns = {"gap_hours": gaps.count()}
+    if out_of_control:
+        gap_columns["gap_ooc"] = gaps.out_of_control.fill_null(False).any()
+        gap_columns["gap_cal_vseq"] = gaps.cal_vseq.min()
+    gap_table = gaps.group_by([gaps.outlet_id.name("g_outlet"), gaps.code.name("g_code"),
+                               gaps.vseq.name("g_vseq")]).agg(**gap_columns)
+    if out_of_control:
+        kind = ibis.ifelse(gap_table.gap_ooc, "out_of_control", "invalid")
+        anchor = ibis.ifelse(gap_table.gap_ooc & gap_table.gap_cal_vseq.notnull(), gap_table.gap_cal_vseq,
+                             gap_table.g_vseq)
+        gap_table = gap_table.mutate(g_kind=kind, g_anchor=anchor).drop("gap_ooc", "gap_cal_vseq")
     else:
-        t = t.mutate(substitution_kind=ibis.ifelse(t.needs_sub, "invalid", ibis.null(str)), anchor_hour=t.prev_valid)
-    # rolling maxima over valid hours, read at the anchor
-    valid = t.filter(t.emission_valid)
+        gap_table = gap_table.mutate(g_kind=ibis.literal("invalid"), g_anchor=gap_table.g_vseq)
+    # look-back maxima: the valid hours numbered anchor - n + 1 … anchor, for each n of the rules
     lookbacks = _lookbacks(rules)
-    rolling = {
-        f"max_{n}": valid.emission_kg.max().over(
-            ibis.window(group_by=[valid.outlet_id, valid.code], order_by=valid.hour, preceding=n - 1, following=0))
+    valid = t.filter(t.emission_valid).select(v_outlet="outlet_id", v_code="code", v_seq="vseq", v_kg="emission_kg")
+    longest = max(lookbacks) if lookbacks else 1
+    joined = gap_table.join(valid, [gap_table.g_outlet == valid.v_outlet, gap_table.g_code == valid.v_code,
+                                    valid.v_seq <= gap_table.g_anchor, valid.v_seq > gap_table.g_anchor - longest])
+    maxima = joined.group_by(["g_outlet", "g_code", "g_vseq"]).agg(**{
+        f"max_{n}": ibis.ifelse(joined.v_seq > joined.g_anchor - n, joined.v_kg, ibis.null(float)).max()
         for n in lookbacks
-    }
-    maxima = valid.select(r_outlet="outlet_id", r_code="code", r_hour="hour", **rolling)
-    t = t.left_join(maxima, [t.outlet_id == maxima.r_outlet, t.code == maxima.r_code,
-                             t.anchor_hour == maxima.r_hour]).drop("r_outlet", "r_code", "r_hour")
+    }).rename(m_outlet="g_outlet", m_code="g_code", m_vseq="g_vseq")
+    gap_table = gap_table.left_join(maxima, [gap_table.g_outlet == maxima.m_outlet, gap_table.g_code == maxima.m_code,
+                                             gap_table.g_vseq == maxima.m_vseq]).drop("m_outlet", "m_code", "m_vseq")
+    t = t.left_join(gap_table, [t.outlet_id == gap_table.g_outlet, t.code == gap_table.g_code,
+                                t.vseq == gap_table.g_vseq, t.needs_sub])
+    t = t.drop("g_outlet", "g_code", "g_vseq", "g_anchor")
     alpha = quarterly_capture(hours).rename(q_outlet="outlet_id", q_code="code")
     t = t.left_join(alpha, [t.outlet_id == alpha.q_outlet, t.code == alpha.q_code,
                             t.hour.year() == alpha.q_year, t.hour.quarter() == alpha.q_quarter])
     t = t.drop("q_outlet", "q_code", "q_year", "q_quarter", "q_operating", "q_valid")
+    t = t.mutate(substitution_kind=t.g_kind, gap_hours=t.gap_hours.fill_null(0)).drop("g_kind")
     rows = rules.substitution
     rule = ibis.cases(*[(_row_applies(r, t.substitution_kind, t.alpha, t.gap_hours), r.id) for r in rows],
                       else_=ibis.null(str))
@@ -107,8 +112,8 @@ def substitute(hours: ir.Table, rules: RuleBook, keep: Callable[[str, ir.Table],
         substitute_kg=ibis.ifelse(t.needs_sub, value, ibis.null(float)),
     )
     total = ibis.cases((t.emission_valid, t.emission_kg), (t.stopped, 0.0), else_=t.substitute_kg)
-    return t.mutate(emission_total_kg=total).drop("needs_sub", "prev_valid", "anchor_hour",
-                                                  *[f"max_{n}" for n in lookbacks])
+    drop = ["needs_sub", "vseq", *[f"max_{n}" for n in lookbacks]] + (["cal_vseq"] if out_of_control else [])
+    return t.mutate(emission_total_kg=total).drop(*drop)
 
 
 def annual_emissions(hours: ir.Table) -> ir.Table:

@@ -86,6 +86,7 @@ def compute(store: Store, registry: Registry, outlet_ids: tuple[str, ...], first
                        strict=True))
     marks_arrow: pa.Table | None = None
     store.con.complete()  # this DuckDB refuses new work while a fetchone() result is pending
+    store.con.execute("SET enable_progress_bar = false").fetchall()  # stdout carries the JSON document
     duck = Engine("duckdb", ibis.duckdb.from_connection(store.con))
     marks_table = store_marks(duck)
     if marks_table is not None:

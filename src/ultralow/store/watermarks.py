@@ -166,19 +166,19 @@ def group_ranges(batch: pa.Table) -> dict[ReadingGroup, tuple[int, int]]:
         return {}
     outlets = pc.dictionary_encode(batch["outlet_id"].combine_chunks())
     kinds = pc.dictionary_encode(batch["kind"].combine_chunks())
-    group = (outlets.indices.to_numpy().astype(np.int64) * len(kinds.dictionary)
-             + kinds.indices.to_numpy().astype(np.int64))
-    times = pc.cast(batch["data_time"], pa.int64()).to_numpy()
-    order = np.argsort(group, kind="stable")
-    group, times = group[order], times[order]
-    starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
-    lows = np.minimum.reduceat(times, starts).tolist()
-    highs = np.maximum.reduceat(times, starts).tolist()
+    width = len(kinds.dictionary)
+    group = outlets.indices.to_numpy().astype(np.int64) * width + kinds.indices.to_numpy()
+    times = pc.cast(batch["data_time"], pa.int64()).combine_chunks().to_numpy()
+    size = len(outlets.dictionary) * width
+    lows = np.full(size, np.iinfo(np.int64).max)
+    highs = np.full(size, np.iinfo(np.int64).min)
+    np.minimum.at(lows, group, times)
+    np.maximum.at(highs, group, times)
+    present = np.flatnonzero(np.bincount(group, minlength=size))
     names = outlets.dictionary.to_pylist()
     kind_names = kinds.dictionary.to_pylist()
-    width = len(kind_names)
     return {(names[g // width], kind_names[g % width]): (low, high)
-            for g, low, high in zip(group[starts].tolist(), lows, highs, strict=True)}
+            for g, low, high in zip(present.tolist(), lows[present].tolist(), highs[present].tolist(), strict=True)}
 
 
 def reading_bounds(ranges: Mapping[ReadingGroup, tuple[int, int]]) -> dict[ReadingGroup, int]:
