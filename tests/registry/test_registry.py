@@ -41,7 +41,7 @@ def test_example_file_loads() -> None:
     legacy = registry.outlet_by_mn("4201003")
     assert legacy is not None and legacy.id == "sd-power-legacy"
     assert legacy.crc_variants == ("modbus_hilo",)
-    assert registry.outlet("sd-power-u1").limit_sets == ("GB13223-2011-coal", "ultralow-2015")
+    assert registry.outlet("sd-power-u1").limit_sets == ("GB13223-2011", "ultra-low-2015")
     assert registry.outlet("sd-power-u1").wet_analyser is False
     assert registry.outlet_by_mn("nope") is None
     assert "red_mud_dryer" in registry.source_types
@@ -59,7 +59,7 @@ def test_outlets_table_for_the_engines() -> None:
     assert table.schema.field("utc_offset_min").type == pa.int16()
     rows = table.to_pylist()
     assert rows[2] == {"outlet_id": "boke-calciner-1", "base": "boke-alumina", "source_type": "alumina_calciner",
-                       "limit_sets": [], "wet_analyser": False, "utc_offset_min": 0}
+                       "limit_sets": ["GB25465-2010"], "wet_analyser": False, "utc_offset_min": 0}
 
 
 def test_defaults_timezone_and_optional_keys() -> None:
