@@ -83,8 +83,13 @@ def duckdb_engine(store: str | os.PathLike[str] | None = None, *, memory_limit: 
 
 
 def store_readings(engine: Engine) -> ir.Table:
-    """The store's ``readings_current`` view (contract columns)."""
-    return engine.con.table("readings_current").select(*READING_COLUMNS)
+    """The store's ``readings_current`` view (contract columns), typed nullable.
+
+    The store declares its key columns NOT NULL while tables the engine builds in memory are nullable;
+    the engine unions tables of both origins, which Ibis only allows for equal schemas.
+    """
+    readings = engine.con.table("readings_current").select(*READING_COLUMNS)
+    return readings.cast({name: kind.copy(nullable=True) for name, kind in readings.schema().items()})
 
 
 def store_marks(engine: Engine) -> ir.Table | None:

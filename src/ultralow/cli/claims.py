@@ -112,9 +112,6 @@ def read_engine_hours(db: str, config: str, year: int | None) -> tuple[pa.Table,
         _err(f"running the compliance engine on {db} for {period.start}..{period.end} (end exclusive)")
         marks = store_marks(engine) if has_marks and has_marks[0] else None
         readings = store_readings(engine)
-        # the store declares its key columns NOT NULL while the engine's in-memory tables are nullable;
-        # the engine unions tables of both origins, so read the readings as nullable
-        readings = readings.cast({name: typ.copy(nullable=True) for name, typ in readings.schema().items()})
         result = run(readings, engine.load(outlets), engine.load(packaged_catalog().table()), marks, period,
                      engine=engine)
         hours = engine.to_arrow(result.hours)

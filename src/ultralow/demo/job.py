@@ -35,8 +35,8 @@ from ultralow.store import StoreCounts, read_counts, save_registry, stored_regis
 from ultralow.store.store import Store, StoreError
 
 DAYS_PER_FILE = 7
-# below this many outlet-days one process is quicker than starting workers (about 1 s each)
-PARALLEL_MIN_OUTLET_DAYS = 500
+# below this many outlet-days one process is quicker than starting workers (a few seconds each under load)
+PARALLEL_MIN_OUTLET_DAYS = 3000
 CORPUS_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
 
@@ -73,7 +73,7 @@ class DemoOptions:
     days: int | None = None
     outlets: int | None = None
     workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
-    readers: int = 2
+    readers: int = 1  # a second reader gained 0-18 % in benchmarks/demo_bulk_load.py, within the noise
     days_per_file: int = DAYS_PER_FILE
 
 
@@ -248,9 +248,6 @@ def _compliance(steps: _Steps, db: Path, registry: Registry, period: Period, pla
         engine = duckdb_engine(db)
         try:
             readings = store_readings(engine)
-            # the store's key columns are NOT NULL, the engine's in-memory tables nullable; the engine unions
-            # tables of both origins, so the readings are read as nullable (as `ultralow claims check` does)
-            readings = readings.cast({name: kind.copy(nullable=True) for name, kind in readings.schema().items()})
             # a fresh demo store has no marks: none are passed
             result = run(readings, engine.load(registry.outlets_table()), engine.load(packaged_catalog().table()),
                          None, period, engine=engine)
