@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import duckdb
+import pytest
+
 from ultralow.demo.group import group_for_run
 from ultralow.demo.load import bulk_load
 from ultralow.demo.scenario import read_scenario
@@ -56,3 +59,13 @@ def test_rows_of_unknown_loggers_are_quarantined_with_their_location(tmp_path):
     assert len(report.problems) == rows
     assert reason[0].endswith("demo-export-20250101.parquet:row 1")
     assert reason[1] == f"unknown MN '{years[0].mn}'"
+
+
+def test_a_failing_reader_stops_the_load_and_raises(tmp_path):
+    registry, years = _years(1, 4)
+    store = Store(tmp_path / "closed.duckdb")
+    store.close()  # every write now fails inside the ingest path
+    with pytest.raises(duckdb.Error):
+        bulk_load(Pipeline(store, registry), years, START, tmp_path / "s", days_per_file=1, readers=2)
+    # bulk_load returned (the writer was not left blocked on a full queue); files not ingested stay behind
+    assert 1 <= len(list((tmp_path / "s").iterdir())) <= 4

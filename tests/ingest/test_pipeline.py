@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
 from ingest_support import RECEIVED_AT, packet_bytes, received
 
 from ultralow.hj212 import Flag, crc_modbus
 from ultralow.ingest import Pipeline, Received
+from ultralow.ingest.pipeline import IDLE_CHECKPOINT_WAL_BYTES
 from ultralow.registry import Registry
-from ultralow.store import Store
+from ultralow.store import CANDIDATE_SCHEMA, Store
 
 
 def readings(store: Store) -> list[tuple[object, ...]]:
@@ -177,3 +179,51 @@ def test_a_resent_frame_without_qn_is_found_by_its_datatime(pipeline: Pipeline, 
     assert (again.status, again.frame_id) == ("duplicate", first.frame_id)
     assert store.con.execute("SELECT count(*), any_value(data_time) FROM raw_frames").fetchone() == (
         1, datetime(2025, 3, 3, 10, 0))
+
+
+def test_two_values_of_one_key_in_one_batch_are_revisions_0_and_1(pipeline: Pipeline, store: Store) -> None:
+    first = packet_bytes(values={"a21026": {"Avg": "12.5", "Flag": "N"}})
+    second = packet_bytes(values={"a21026": {"Avg": "12.9", "Flag": "N"}}, qn="20250303100120000")
+    outcomes = pipeline.accept([received(first), received(second)])
+    assert [(o.status, o.rows) for o in outcomes] == [("stored", 1), ("stored", 1)]
+    rows = store.con.execute("SELECT revision, value FROM readings ORDER BY revision").fetchall()
+    assert rows == [(0, 12.5), (1, 12.9)]  # arrival order within the batch
+
+
+def test_a_resend_after_newer_data_is_still_found(pipeline: Pipeline, store: Store) -> None:
+    # 10:00 then 10:01 stored; the 10:00 packet again lies below what the store holds for MN0001 and u1,
+    # so it goes through the exact checks: the frame and its reading are duplicates
+    ten = packet_bytes()
+    pipeline.accept([received(ten)])
+    pipeline.accept([received(packet_bytes(data_time="20250303100100", qn="20250303100120000"))])
+    [again] = pipeline.accept([received(ten)])
+    assert (again.status, again.frame_id) == ("duplicate", 1)
+    # the same reading under a new QN: a new frame, no new reading
+    [renamed] = pipeline.accept([received(packet_bytes(qn="20250303100059000"))])
+    assert (renamed.status, renamed.rows, renamed.frame_id) == ("duplicate", 0, 3)
+    assert store.con.execute("SELECT count(*) FROM readings").fetchone() == (2,)
+
+
+def test_empty_accept_is_the_idle_tick_that_checkpoints(pipeline: Pipeline, store: Store) -> None:
+    # 60 factors of about 50 bytes each per packet: 400 packets write well over 1 MiB to the WAL
+    values = {f"a99{i:03d}": {"Min": "10.0", "Avg": "12.5", "Max": "15.0", "Flag": "N"} for i in range(60)}
+    items = [received(packet_bytes(values=values, data_time=f"202503031{i // 60:01d}{i % 60:02d}00",
+                                   qn=f"2025030310{i:07d}")) for i in range(400)]
+    assert all(o.status == "stored" for o in pipeline.accept(items))
+    assert store.wal_bytes > IDLE_CHECKPOINT_WAL_BYTES
+    assert pipeline.accept([]) == []
+    assert store.wal_bytes < IDLE_CHECKPOINT_WAL_BYTES  # checkpointed: the rows are in the file now
+    assert store.con.execute("SELECT count(*) FROM readings").fetchone() == (400 * 60,)
+
+
+def test_rows_from_a_file_are_seen_by_later_packets(pipeline: Pipeline, store: Store) -> None:
+    pipeline.accept([received(packet_bytes())])  # u1 at 10:00: the store's bounds for u1 now known
+    file_row = {"outlet_id": "u1", "code": "a21026", "kind": "minute", "data_time": datetime(2025, 3, 3, 10, 5),
+                "utc_offset_min": 480, "value": 1.0, "min": None, "max": None, "cou": None, "zs": None,
+                "flag": "N", "source": "csv", "frame_id": None, "received_at": RECEIVED_AT, "seq": 0}
+    assert pipeline.accept_rows(pa.Table.from_pylist([file_row], schema=CANDIDATE_SCHEMA), []).stored == 1
+    # the same value at 10:05 over TCP: already stored by the file, so no new reading
+    same = packet_bytes(data_time="20250303100500", qn="20250303100520000", values={"a21026": {"Avg": "1.0", "Flag": "N"}})
+    [outcome] = pipeline.accept([received(same)])
+    assert (outcome.status, outcome.rows) == ("duplicate", 0)
+    assert store.con.execute("SELECT count(*) FROM readings WHERE data_time = '2025-03-03 10:05:00'").fetchone() == (1,)

@@ -73,3 +73,37 @@ def test_a_failed_commit_reports_no_outcomes_and_the_writer_goes_on(tmp_path: Pa
     seen, errors, failed = asyncio.run(scenario())
     assert seen == [None, None]  # nothing to acknowledge: the loggers will resend
     assert len(errors) == 2 and failed == 2
+
+
+def test_a_quiet_spell_gives_one_idle_tick(tmp_path: Path) -> None:
+    with Store(tmp_path / "w.duckdb") as store:
+        pipeline = Pipeline(store, parse_registry(REGISTRY))
+        sizes: list[int] = []
+
+        def accept(items: Sequence[Received]) -> list[Outcome]:
+            sizes.append(len(items))
+            return pipeline.accept(items)
+
+        async def until(count: int) -> None:  # the writer thread's calls, waited for (a loaded machine is slow)
+            for _ in range(500):
+                if len(sizes) >= count:
+                    return
+                await asyncio.sleep(0.01)
+
+        async def scenario() -> None:
+            writer: BatchWriter[Received, int, Outcome] = BatchWriter(
+                accept, lambda tokens, outcomes: None, asyncio.get_running_loop(), interval_s=0.0, max_frames=10,
+                idle_s=0.05)
+            writer.start()
+            await asyncio.sleep(0.3)  # quiet from the start: nothing written, nothing to tidy
+            writer.submit(received(0), 0)
+            await until(2)
+            await asyncio.sleep(0.5)  # ten more idle periods: still one tick for this quiet spell
+            writer.submit(received(1), 1)
+            await until(4)
+            await asyncio.sleep(0.2)
+            await writer.stop()
+
+        asyncio.run(scenario())
+        assert sizes == [1, 0, 1, 0]  # each batch, then one idle tick (accept([])) per quiet spell
+        assert store.con.execute("SELECT count(*) FROM raw_frames").fetchone() == (2,)

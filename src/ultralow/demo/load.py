@@ -94,20 +94,19 @@ def bulk_load(pipeline: Pipeline, years: Sequence[OutletYear], start: datetime, 
             if exported is _DONE:
                 return
             if stop.is_set():
-                continue
+                continue  # drain the queue so that the writer is never left blocked
             try:
                 result = ingest_file(pipeline, exported.path, received_at, "parquet")
-            except BaseException as exc:
+                exported.path.unlink(missing_ok=True)
+                with lock:
+                    _add(report, result)
+                    done = report.rows
+                if progress is not None:
+                    progress(done)
+            except BaseException as exc:  # handed to the caller after the threads stopped
                 with lock:
                     errors.append(exc)
                 stop.set()
-                continue
-            exported.path.unlink(missing_ok=True)
-            with lock:
-                _add(report, result)
-                done = report.rows
-            if progress is not None:
-                progress(done)
 
     threads = [threading.Thread(target=write, name="demo-export")]
     threads += [threading.Thread(target=read, name=f"demo-ingest-{i}") for i in range(readers)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -93,20 +92,14 @@ def _ingest_hj212(pipeline: Pipeline, path: Path, received_at: datetime, result:
 
 
 def _ingest_long(pipeline: Pipeline, reads: Iterable[LongRead], result: FileResult) -> None:
-    # The next batch is read and checked (on the reader's own DuckDB connection) while this one is written
-    # to the store: both release the GIL, so the two overlap on two cores.
-    pending = iter(reads)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ultralow-read") as ahead:
-        upcoming = ahead.submit(next, pending, None)
-        while (read := upcoming.result()) is not None:
-            upcoming = ahead.submit(next, pending, None)
-            result.rows += read.rows
-            result.problems.extend(read.problems)
-            rejected = read.rejected
-            for start in range(0, max(read.readings.num_rows, 1), CSV_BATCH):
-                outcome = pipeline.accept_rows(read.readings.slice(start, CSV_BATCH), rejected)
-                rejected = []
-                result.stored += outcome.stored
-                result.revisions += outcome.revisions
-                result.duplicates += outcome.duplicates
-                result.quarantined += outcome.quarantined
+    for read in reads:
+        result.rows += read.rows
+        result.problems.extend(read.problems)
+        rejected = read.rejected
+        for start in range(0, max(read.readings.num_rows, 1), CSV_BATCH):
+            outcome = pipeline.accept_rows(read.readings.slice(start, CSV_BATCH), rejected)
+            rejected = []
+            result.stored += outcome.stored
+            result.revisions += outcome.revisions
+            result.duplicates += outcome.duplicates
+            result.quarantined += outcome.quarantined

@@ -286,9 +286,7 @@ def read_csv_long(path: str | Path, registry: Registry, tables: CodeTables, rece
 
 # -- Parquet --------------------------------------------------------------------------------------
 def _parquet_check_sql(schema: pa.Schema) -> str:
-    """SQL over ``ul_batch`` giving, in one pass, every row with its reason (NULL when valid), the row as
-    JSON when it is refused, and the candidate reading's columns (outlet, 2017 code, plant clock time,
-    numbers with non-finite values as NULL)."""
+    """SQL over ``ul_batch`` giving every row with its reason (NULL when valid) and its parsed fields."""
     def typed(name: str) -> str:
         kind = schema.field(name).type
         if pa.types.is_string(kind) or pa.types.is_large_string(kind):
@@ -324,24 +322,13 @@ def _parquet_check_sql(schema: pa.Schema) -> str:
         f"CASE WHEN {kind} IS NOT NULL AND NOT list_contains(?, {kind}) THEN 'unknown kind ' || '''' || CAST({kind} AS VARCHAR) || '''' END",
         *[bad_number(n) for n in numbers],
     ]
-    fields = ", ".join(
-        f"CASE WHEN isfinite({typed(n)}) THEN {typed(n)} END AS {n}" if n in numbers else f"NULL::DOUBLE AS {n}"
-        for n in ("value", "min", "max", "cou", "zs")
-    )
-    # DuckDB lets a later expression of the select list use an earlier alias (``reason`` below)
+    fields = ", ".join(f"{typed(n)} AS {n}" for n in numbers)
     return f"""SELECT b.row_no, nullif(concat_ws('; ', {', '.join(checks)}), '') AS reason,
-                      CASE WHEN reason IS NOT NULL THEN CAST(to_json(b) AS VARCHAR) END AS refused_json,
-                      o.outlet_id, coalesce(c.code_2017, CAST(b.code AS VARCHAR)) AS code,
-                      coalesce({kind}, '{DEFAULT_KIND}') AS kind, {data_time} AS data_time, o.utc_offset_min,
-                      {fields}, CAST(b.flag AS VARCHAR) AS flag, b.row_no AS seq
+                      CAST(b.mn AS VARCHAR) AS mn, {data_time} AS data_time, CAST(b.code AS VARCHAR) AS code,
+                      {fields}, CAST(b.flag AS VARCHAR) AS flag, {kind} AS kind, b.row_no AS seq
                FROM ul_batch AS b
                LEFT JOIN ul_outlets AS o ON o.mn = CAST(b.mn AS VARCHAR)
                LEFT JOIN ul_codes_2005 AS c ON c.code_2005 = CAST(b.code AS VARCHAR)"""  # noqa: S608
-
-
-_PARQUET_CANDIDATES: Final = """SELECT outlet_id, code, kind, data_time, utc_offset_min, value, min, max, cou, zs, flag,
-           ? AS source, NULL::BIGINT AS frame_id, ?::TIMESTAMPTZ AS received_at, seq
-    FROM ul_checked WHERE reason IS NULL ORDER BY seq"""
 
 
 def read_parquet_long(path: str | Path, registry: Registry, tables: CodeTables, received_at: datetime,
@@ -372,15 +359,14 @@ def read_parquet_long(path: str | Path, registry: Registry, tables: CodeTables, 
             con.complete()
             con.register("ul_batch", table)
             con.execute(f"CREATE OR REPLACE TABLE ul_checked AS {query}", [list(KINDS)])
+            bad = con.execute(
+                "SELECT c.row_no, c.reason, to_json(b) FROM ul_checked AS c JOIN ul_batch AS b USING (row_no) "
+                "WHERE c.reason IS NOT NULL ORDER BY c.row_no"
+            ).fetchall()
             con.complete()
             con.unregister("ul_batch")
-            bad = con.execute(
-                "SELECT row_no, reason, refused_json FROM ul_checked WHERE reason IS NOT NULL ORDER BY row_no"
-            ).fetchall()
-            con.complete()  # DuckDB refuses a new relation while an execute() result is open
-            relation = con.sql(_PARQUET_CANDIDATES, params=[source, received_at])
-            assert relation is not None
-            read = LongRead(relation.to_arrow_table().cast(CANDIDATE_SCHEMA))
+            valid = "(SELECT * FROM ul_checked WHERE reason IS NULL)"
+            read = LongRead(_candidates(con, valid, names, source, received_at))
             for row_no, reason, raw in bad:
                 location = f"{label}:row {row_no}"
                 read.problems.append(f"{location}: {reason}")

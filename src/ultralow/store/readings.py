@@ -4,7 +4,9 @@ A reading is unique per (outlet_id, code, kind, data_time). A row identical to a
 its key (same value, min, max, cou, zs and flag) is a duplicate and is not written; a different row is
 written as the next revision (0 for a new key), never over an earlier one. Rows of one batch are taken
 in arrival order (``seq``). The check reads only the stored rows that can collide: those in the batch's
-data_time range (zone maps prune the rest) that join the batch's keys.
+data_time range (zone maps prune the rest) that join the batch's keys. A batch lying above everything the
+store holds for its (outlet_id, kind) (:mod:`ultralow.store.watermarks`), with distinct keys, cannot
+collide: it is appended in one statement without reading the table, which is what new data does.
 """
 
 from __future__ import annotations
@@ -94,7 +96,9 @@ def write_readings(con: duckdb.DuckDBPyConnection, batch: pa.Table, by_frame: bo
     ``by_frame`` also counts the rows written per frame_id (for per-packet outcomes). With ``marks`` (the
     store's :class:`Watermarks`) a batch lying entirely above what the store holds is appended without
     the collision query; ``distinct`` True says the caller knows the batch's keys to be distinct (else
-    the writer checks). After the commit the caller raises ``marks`` by ``ReadingsWritten.bounds``.
+    the writer checks). After the commit, still holding the store's lock, the caller raises ``marks`` by
+    ``ReadingsWritten.bounds``; a caller writing without ``marks`` to a store whose bounds may be known
+    forgets them first (``Watermarks.forget_readings``).
     """
     result = ReadingsWritten(candidates=batch.num_rows)
     if batch.num_rows == 0:

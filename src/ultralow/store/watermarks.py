@@ -7,9 +7,11 @@ writer appends it without reading the table; anything else goes through the exac
 
 Bounds are learnt from the store the first time a key group is met (one query, limited to the rows at or
 above the batch's own lower end, which zone maps find without reading the older row groups) and raised by
-the writers only after their transaction committed (a rolled-back write leaves them as they were). A
-bound that is too high only costs an exact check; one that is too low would skip a check, so every
-bound is either read from the store or follows from a committed write. A store file is written by one
+the writers after their transaction committed, before they release the store's lock (a rolled-back write
+leaves them as they were). A bound that is too high only costs an exact check; one that is too low would
+skip a check, so every bound is either read from the store or follows from a committed write, and a writer
+that does not raise the bounds of what it writes forgets them first (``Pipeline.accept_rows`` does: for
+its big batches the exact check is the cheaper way). A store file is written by one
 process at a time (DuckDB's file lock); within a process every :class:`~ultralow.store.Store` open on the
 same file shares one :class:`Watermarks`, dropped when the last of them closes.
 """
@@ -92,6 +94,11 @@ class Watermarks:
                 # no stored row of the group at or above ``low``: all of them lie below it
                 learnt = found.get(group, low_us)
                 self._readings[group] = max(self._readings.get(group, learnt), learnt)
+
+    def forget_readings(self) -> None:
+        """Drop every readings bound (a writer that does not raise them calls this before its commit)."""
+        with self._lock:
+            self._readings.clear()
 
     def raise_readings(self, bounds: Mapping[ReadingGroup, int]) -> None:
         """After a commit: the written rows of each group lie below ``bounds`` (microseconds)."""
