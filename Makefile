@@ -1,4 +1,5 @@
-# Every target does its own set-up: a fresh machine needs only python3 (>= 3.11) and make.
+# Every target does its own set-up: a fresh machine needs only python3 (>= 3.11) and make
+# (plus apt-get, used only when no Java runtime is found for the Spark parity test).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
