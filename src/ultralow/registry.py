@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pyarrow as pa
 
+from ultralow.problems import ProblemsError
+
 DEFAULT_TIMEZONE: Final = "Asia/Shanghai"
 SOURCE_TYPES: Final = (
     "coal_boiler",
@@ -45,13 +47,10 @@ _OUTLET_KEYS: Final = ("id", "base", "name", "mn", "pw", "source_type", "limit_s
 _OUTLET_REQUIRED: Final = ("id", "base", "name", "mn", "pw", "source_type", "limit_sets")
 
 
-class RegistryError(ValueError):
+class RegistryError(ProblemsError):
     """The registry file has problems; ``problems`` holds one ``file:line: key: message`` line each."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        noun = "problem" if len(problems) == 1 else "problems"
-        super().__init__("\n".join([*problems, f"{len(problems)} {noun} in the registry"]))
+    subject = "the registry"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from typing import Any, Final
 import pyarrow as pa
 
 from ultralow.hj212 import code_tables
+from ultralow.problems import ProblemsError
 
 STATUSES: Final = ("verified", "unverified")
 BASES: Final = ("o2", "measured")
@@ -32,13 +33,10 @@ _ROW_REQUIRED: Final = ("row", "source_type", "pollutant", "limit", "unit", "ref
                         "source", "status")
 
 
-class RuleDataError(ValueError):
+class RuleDataError(ProblemsError):
     """A rules data file has problems; ``problems`` holds one ``file: where: key: message`` line each."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        noun = "problem" if len(problems) == 1 else "problems"
-        super().__init__("\n".join([*problems, f"{len(problems)} {noun} in the rules data"]))
+    subject = "the rules data"
 
 
 @dataclass(frozen=True, slots=True)
