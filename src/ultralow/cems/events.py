@@ -50,6 +50,14 @@ def hour_runs_finding(flagged: ir.Table, finding: str, value: ir.Scalar | None, 
         value=(value if value is not None else ibis.literal(None, type="float64")),
         note=(note if note is not None else ibis.literal("")),
     )
+    return finding_rows(agg, finding, agg.value, ibis.literal(detail) + agg.note.fill_null(""),
+                        ibis.literal(rule), status)
+
+
+def finding_rows(agg: ir.Table, finding: str, value: ir.Value, detail: ir.Value, rule: ir.Value,
+                 status: str) -> ir.Table:
+    """Finding rows (``FINDING_COLUMNS``) from an aggregate of hours with ``outlet_id``, ``code``,
+    ``start``, ``last`` (start of its last hour) and ``hours``; ``end`` is exclusive."""
     return agg.select(
         finding=ibis.literal(finding),
         outlet_id=agg.outlet_id,
@@ -57,9 +65,9 @@ def hour_runs_finding(flagged: ir.Table, finding: str, value: ir.Scalar | None, 
         start=agg.start,
         end=agg.last + ibis.interval(hours=1),
         hours=agg.hours.cast("int64"),
-        value=agg.value.cast("float64"),
-        detail=ibis.literal(detail) + agg.note.fill_null(""),
-        rule=ibis.literal(rule),
+        value=value.cast("float64"),
+        detail=detail,
+        rule=rule,
         status=ibis.literal(status),
     )
 

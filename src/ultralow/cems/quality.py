@@ -11,7 +11,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from ultralow.cems.events import FINDING_COLUMNS, hour_runs_finding
+from ultralow.cems.events import FINDING_COLUMNS, finding_rows, hour_runs_finding
 from ultralow.standards.rules import RuleBook
 
 
@@ -92,18 +92,11 @@ def calibration_patterns(hourly: ir.Table, rules: RuleBook) -> ir.Table:
         start=h.hour.min(), last=h.hour.max(), hours=h.count(), days=h.day.nunique(),
     )
     agg = agg.filter(agg.days >= int(rules.value("calibration_pattern_min_days")))
-    return agg.select(
-        finding=ibis.literal("calibration_pattern"),
-        outlet_id=agg.outlet_id,
-        code=agg.code,
-        start=agg.start,
-        end=agg.last + ibis.interval(hours=1),
-        hours=agg.hours.cast("int64"),
-        value=agg.clock_hour.cast("float64"),
-        detail=ibis.literal("zero-like N-flagged minutes at the same clock hour on ")
+    return finding_rows(
+        agg, "calibration_pattern", agg.clock_hour,
+        ibis.literal("zero-like N-flagged minutes at the same clock hour on ")
         + agg.days.cast("string") + ibis.literal(" days: an unflagged calibration? (value: clock hour)"),
-        rule=ibis.literal("calibration_pattern_min_days"),
-        status=ibis.literal(_status(rules, "calibration_pattern_min_days")),
+        ibis.literal("calibration_pattern_min_days"), _status(rules, "calibration_pattern_min_days"),
     )
 
 

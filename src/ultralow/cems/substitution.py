@@ -15,6 +15,7 @@ from collections.abc import Callable
 import ibis
 import ibis.expr.types as ir
 
+from ultralow.cems.events import finding_rows
 from ultralow.standards.rules import RuleBook, SubstitutionRow
 
 
@@ -138,17 +139,10 @@ def unsubstituted_findings(hours: ir.Table) -> ir.Table:
         start=t.hour.min(), last=t.hour.max(), hours=t.count(), alpha=t.alpha.max(),
         rule=t.substitution_rule.min(),
     )
-    return agg.select(
-        finding=ibis.literal("emission_not_substituted"),
-        outlet_id=agg.outlet_id,
-        code=agg.code,
-        start=agg.start,
-        end=agg.last + ibis.interval(hours=1),
-        hours=agg.hours.cast("int64"),
-        value=agg.alpha.cast("float64"),
-        detail=ibis.literal("operating hours without a valid emission amount and no HJ 75 substitute "
-                            "(value: quarterly capture rate; below 75 % HJ 75 gives no rule, account by the "
-                            "permit's fallback; otherwise no valid history before the gap)"),
-        rule=agg.rule.fill_null("substitution"),
-        status=ibis.literal("unverified"),
+    return finding_rows(
+        agg, "emission_not_substituted", agg.alpha,
+        ibis.literal("operating hours without a valid emission amount and no HJ 75 substitute "
+                     "(value: quarterly capture rate; below 75 % HJ 75 gives no rule, account by the "
+                     "permit's fallback; otherwise no valid history before the gap)"),
+        agg.rule.fill_null("substitution"), "unverified",
     )
