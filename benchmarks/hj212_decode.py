@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ultralow.hj212 import CHINA_TZ, Flag, Message, decode, decode_stream, encode, format_data_time, format_qn
+from ultralow.hj212.crc import crc_hj212_reference
 
 TARGET_PACKETS_S = 30_000
 # (code, typical average, ZsAvg reported) for a coal-boiler outlet after FGD/SCR/ESP
@@ -73,24 +74,8 @@ def build_packets(count: int) -> list[bytes]:
 
 
 # -- baseline: a straightforward decoder, per-byte CRC and plain string splitting ------------------
-def _baseline_table() -> list[int]:
-    table = []
-    for byte in range(256):
-        reg = byte
-        for _ in range(8):
-            reg = (reg >> 1) ^ 0xA001 if reg & 1 else reg >> 1
-        table.append(reg)
-    return table
-
-
-BASELINE_TABLE = _baseline_table()
-
-
-def baseline_crc(data: bytes) -> int:
-    crc = 0xFFFF
-    for byte in data:
-        crc = BASELINE_TABLE[(crc >> 8) ^ byte]
-    return crc
+# the per-byte table loop is the codec's own reference form of the standard's algorithm
+baseline_crc = crc_hj212_reference
 
 
 def baseline_decode_stream(data: bytes) -> list[dict[str, Any]]:
