@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup java demo test lint typecheck unit bench clean
+.PHONY: setup system java demo test lint typecheck unit bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,20 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)
 
+# Debian packages the web, report and browser tests need: Chromium (Playwright drives Debian's build; its own
+# browser download cannot work here), Noto CJK fonts embedded in the PDFs, poppler-utils (pdftoppm) and Pango
+# for WeasyPrint. Installed with apt-get only when missing.
+SYSTEM_PKGS := chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+system:
+	@missing=""; for p in $(SYSTEM_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "apt-get install$$missing" >&2; apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
 # PySpark (the compliance engine's --engine spark and its parity test) needs a Java runtime (17+).
 java:
 	@command -v java >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
 
-demo: setup
+demo: setup system
 	$(BIN)/ultralow demo --no-serve
 
 lint: setup
@@ -28,7 +37,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-unit: setup java
+unit: setup system java
 	$(BIN)/python -m pytest
 
 test: lint typecheck unit
