@@ -8,6 +8,7 @@ semantic error in the text itself.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -43,7 +44,8 @@ _TOP_KEYS: Final = ("group", "source_types", "bases", "outlets", "settings")
 _GROUP_KEYS: Final = ("name",)
 _SOURCE_TYPE_KEYS: Final = ("extra",)
 _BASE_KEYS: Final = ("id", "name", "country", "timezone")
-_OUTLET_KEYS: Final = ("id", "base", "name", "mn", "pw", "source_type", "limit_sets", "crc_variants", "wet_analyser")
+_OUTLET_KEYS: Final = ("id", "base", "name", "mn", "pw", "source_type", "limit_sets", "crc_variants", "wet_analyser",
+                              "peers")
 _OUTLET_REQUIRED: Final = ("id", "base", "name", "mn", "pw", "source_type", "limit_sets")
 
 
@@ -82,6 +84,8 @@ class Outlet:
     crc_variants: tuple[str, ...] = ()
     wet_analyser: bool = False
     timezone: str = DEFAULT_TIMEZONE
+    # addresses (CIDR) the logger may send from; empty: any (the receiver's access control)
+    peers: tuple[str, ...] = ()
 
     @property
     def utc_offset_min(self) -> int:
@@ -321,11 +325,19 @@ def parse_registry(text: str, label: str = "<registry>") -> Registry:
         source_type = check.text("outlets", index, entry, "source_type", required=False)
         limit_sets = check.text_list("outlets", index, entry, "limit_sets", required=False)
         crc_variants = check.text_list("outlets", index, entry, "crc_variants", required=False)
+        peers = check.text_list("outlets", index, entry, "peers", required=False)
+        for network in peers or ():
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                check.error("outlets", index, "peers", f"{network!r} is not an IP address or network (CIDR)")
+                peers = None
+                break
         wet = entry.get("wet_analyser", False)
         if not isinstance(wet, bool):
             check.error("outlets", index, "wet_analyser", "must be true or false")
             wet = False
-        ok = None not in (outlet_id, base_id, name, mn, pw, source_type, limit_sets, crc_variants)
+        ok = None not in (outlet_id, base_id, name, mn, pw, source_type, limit_sets, crc_variants, peers)
         if base_id is not None and base_id not in bases:
             check.error("outlets", index, "base", f"unknown base {base_id!r}")
             ok = False
@@ -349,7 +361,7 @@ def parse_registry(text: str, label: str = "<registry>") -> Registry:
             mns[mn] = outlet_id
             outlets[outlet_id] = Outlet(
                 outlet_id, base_id, name, mn, pw, source_type, limit_sets, crc_variants, wet,
-                bases[base_id].timezone,
+                bases[base_id].timezone, peers or (),
             )
     if check.problems:
         raise RegistryError(check.problems)

@@ -88,7 +88,7 @@ async def running_receiver(tmp_path: Path, limits: ReceiverLimits | None = None)
     store = Store(tmp_path / "receiver.duckdb")
     registry = parse_registry(REGISTRY, "test-registry.toml")
     log = io.StringIO()
-    receiver = Receiver(Pipeline(store, registry).accept, host="127.0.0.1", port=0,
+    receiver = Receiver.for_pipeline(Pipeline(store, registry), host="127.0.0.1", port=0,
                         limits=limits or ReceiverLimits(batch_interval_s=0.005), events=EventLog(stream=log))
     await receiver.start()
     try:

@@ -53,7 +53,29 @@ def test_incomplete_sets_expire_after_the_timeout_with_the_missing_numbers() -> 
     assembler.add(part(1, pnum=3), 100.0)
     assert assembler.expire(109.9) == []
     (expired,) = assembler.expire(110.0)
-    assert expired.missing == [2, 3] and assembler.open_sets == 0
+    assert expired.missing_summary() == {"count": 2, "ranges": [[2, 3]], "more_ranges": False}
+    assert assembler.open_sets == 0
+
+
+def test_the_missing_summary_is_counts_and_ranges_whatever_pnum_says() -> None:
+    # PNUM 9999 with parts 1, 5 and 9999 present: missing 2-4 and 6-9998, that is 9999 - 3 = 9996 parts
+    assembler = SubPacketAssembler(timeout_s=10)
+    for pno in (1, 5, 9999):
+        assembler.add(part(pno, pnum=9999), 0.0)
+    (expired,) = assembler.expire(10.0)
+    assert expired.missing_summary() == {"count": 9996, "ranges": [[2, 4], [6, 9998]], "more_ranges": False}
+    # only the first max_ranges gaps are listed: parts 1, 3, 5 of 9 miss 2, 4, 6-9
+    assembler.add(part(1, pnum=9), 0.0)
+    assembler.add(part(3, pnum=9), 0.0)
+    assembler.add(part(5, pnum=9), 0.0)
+    (expired,) = assembler.expire(10.0)
+    assert expired.missing_summary(max_ranges=2) == {"count": 6, "ranges": [[2, 2], [4, 4]], "more_ranges": True}
+
+
+def test_a_pnum_above_the_bound_starts_no_set() -> None:
+    assembler = SubPacketAssembler(timeout_s=10, max_pnum=9999)
+    assert assembler.add(part(1, pnum=999_999_999), 0.0) == (None, [])
+    assert assembler.open_sets == 0
 
 
 def test_open_sets_are_bounded_oldest_first() -> None:

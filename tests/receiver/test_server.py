@@ -146,7 +146,8 @@ def test_incomplete_subpacket_set_is_reported_after_its_timeout(tmp_path: Path) 
                     break
                 await asyncio.sleep(0.1)
             (event,) = rx.events("subpacket_set_incomplete")
-            assert event["missing_pno"] == [2, 3] and event["mn"] == MN and event["cn"] == "2061"
+            assert event["missing"] == {"count": 2, "ranges": [[2, 3]], "more_ranges": False}
+            assert event["mn"] == MN and event["cn"] == "2061"
             assert rx.receiver.assembler.open_sets == 0
             await client.close()
 
@@ -259,11 +260,17 @@ def test_connections_beyond_the_maximum_are_refused(tmp_path: Path) -> None:
 
 def test_idle_connection_is_closed(tmp_path: Path) -> None:
     async def scenario() -> None:
-        limits = ReceiverLimits(batch_interval_s=0.005, idle_timeout_s=0.3)
+        # a stranger is closed after auth_timeout; a logger that authenticated, idle_timeout after its last frame
+        limits = ReceiverLimits(batch_interval_s=0.005, idle_timeout_s=0.6, auth_timeout_s=0.3,
+                                sweep_interval_s=0.05)
         async with running_receiver(tmp_path, limits) as rx:
-            client = await Client.connect(rx.port)
-            assert await client.closed_by_peer(3.0)
-            assert [e["reason"] for e in rx.events("disconnect")] == ["idle_timeout"]
+            stranger = await Client.connect(rx.port)
+            logger = await Client.connect(rx.port)
+            await logger.send(packet())
+            assert len(await logger.replies_within(1)) == 1
+            assert await stranger.closed_by_peer(3.0)
+            assert await logger.closed_by_peer(3.0)
+            assert sorted(e["reason"] for e in rx.events("disconnect")) == ["auth_timeout", "idle_timeout"]
 
     run(scenario())
 

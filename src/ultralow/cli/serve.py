@@ -69,8 +69,8 @@ def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, 
         batch_max_frames=setting(batch_max, settings, "batch_max", _DEFAULTS.batch_max_frames),
     )
     pipeline = Pipeline(store, registry)
-    receiver = Receiver(
-        pipeline.accept,
+    receiver = Receiver.for_pipeline(
+        pipeline,
         host=setting(hj212_host, settings, "hj212_host", "127.0.0.1"),
         port=setting(hj212_port, settings, "hj212_port", 9212),
         limits=limits,

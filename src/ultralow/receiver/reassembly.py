@@ -4,6 +4,10 @@ Each sub-packet is stored and acknowledged on its own as soon as it is durable (
 9014 of PNO 1 before it sends PNO 2); this module follows each set to completion, merges the parsed
 fields (never the CP text) and reports sets that stay incomplete past a timeout. Pure: the caller
 passes the clock.
+
+Nothing here costs in proportion to a number the sender states: a set holds only the parts that arrived,
+completion is a count, and the missing parts are summarised as a count and the first few ranges
+(:meth:`SubPacketSet.missing_summary`), never listed.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass, field
 from ultralow.hj212 import Packet
 
 SetKey = tuple[str, str, str]  # (MN, CN, DataTime text)
+MISSING_RANGES_SHOWN = 8
 
 
 @dataclass(slots=True)
@@ -27,11 +32,23 @@ class SubPacketSet:
 
     @property
     def complete(self) -> bool:
-        return all(number in self.parts for number in range(1, self.pnum + 1))
+        return len(self.parts) == self.pnum  # parts are keyed by PNO in 1..PNUM (set_key checks it)
 
-    @property
-    def missing(self) -> list[int]:
-        return [number for number in range(1, self.pnum + 1) if number not in self.parts]
+    def missing_summary(self, max_ranges: int = MISSING_RANGES_SHOWN) -> dict[str, object]:
+        """The missing part numbers as ``{"count", "ranges": [[first, last], ...], "more_ranges"}``: the
+        first ``max_ranges`` gaps, in time and space proportional to the parts received, not to PNUM."""
+        ranges: list[list[int]] = []
+        more = False
+        expected = 1
+        for number in [*sorted(self.parts), self.pnum + 1]:
+            if number > expected:
+                if len(ranges) < max_ranges:
+                    ranges.append([expected, number - 1])
+                else:
+                    more = True
+                    break
+            expected = number + 1
+        return {"count": self.pnum - len(self.parts), "ranges": ranges, "more_ranges": more}
 
     def merged_values(self) -> dict[str, dict[str, str]]:
         """Factor code -> suffix -> text over all parts in PNO order (the first text of a suffix wins)."""
@@ -52,11 +69,12 @@ class SubPacketSet:
         return sorted(code for code, count in seen.items() if count > 1)
 
 
-def set_key(packet: Packet) -> SetKey | None:
-    """The set a sub-packet belongs to, or None when the packet is not a usable sub-packet."""
+def set_key(packet: Packet, max_pnum: int | None = None) -> SetKey | None:
+    """The set a sub-packet belongs to, or None when the packet is not a usable sub-packet (PNO outside
+    1..PNUM, or PNUM above ``max_pnum``)."""
     if packet.flag is None or not packet.flag.split or packet.pnum is None or packet.pno is None:
         return None
-    if not 1 <= packet.pno <= packet.pnum:
+    if not 1 <= packet.pno <= packet.pnum or (max_pnum is not None and packet.pnum > max_pnum):
         return None
     return (packet.mn or "", packet.cn or "", packet.globals.get("DataTime", "").strip())
 
@@ -64,9 +82,10 @@ def set_key(packet: Packet) -> SetKey | None:
 class SubPacketAssembler:
     """Open sets by key, oldest first; at most ``max_open`` sets are held (the oldest is dropped)."""
 
-    def __init__(self, timeout_s: float, max_open: int = 10_000) -> None:
+    def __init__(self, timeout_s: float, max_open: int = 10_000, max_pnum: int | None = None) -> None:
         self.timeout_s = timeout_s
         self.max_open = max_open
+        self.max_pnum = max_pnum
         self._open: OrderedDict[SetKey, SubPacketSet] = OrderedDict()
 
     @property
@@ -79,7 +98,7 @@ class SubPacketAssembler:
         Returns the set if this packet completed it, and the sets pushed out to respect ``max_open``.
         A resent part replaces the earlier copy; a PNUM that changes within a set starts the set anew.
         """
-        key = set_key(packet)
+        key = set_key(packet, self.max_pnum)
         if key is None:
             return None, []
         assert packet.pnum is not None and packet.pno is not None  # checked by set_key

@@ -54,6 +54,11 @@ class BatchWriter(Generic[ItemT, TokenT, OutcomeT]):
         self.failed_batches = 0
 
     @property
+    def alive(self) -> bool:
+        """The writer thread runs."""
+        return self._thread.is_alive()
+
+    @property
     def queued(self) -> int:
         return len(self._queue)
 
