@@ -188,3 +188,27 @@ def test_a_line_end_inside_a_slow_frame_is_checked_once(monkeypatch: pytest.Monk
         got += framer.feed(raw[at : at + 7])
     assert [f.raw for f in got] == [raw] and got[0].defects == ["oversize_segment"]  # 3094 > 1024 bytes
     assert len(calls) == 1  # the line feed inside the text was refused once, then remembered
+
+
+def test_a_truncated_frame_with_a_large_length_resyncs_on_the_next_verified_header() -> None:
+    # issue 10: a frame cut off after its header (LLLL 9999) held back the frames after it until the idle
+    # timeout. Each good frame, fed as it is sent, comes out at once; the cut one comes first, as truncated.
+    a, b, c = _v("V01").framed, _v("V02").framed, _v("V03").framed
+    cut = b"##9999" + a[6:60]
+    framer = StreamFramer()
+    assert framer.feed(cut) == []
+    first = framer.feed(a)
+    assert [f.raw for f in first] == [cut, a]
+    assert first[0].defects == ["truncated"] and first[1].defects == []
+    assert [f.raw for f in framer.feed(b)] == [b]
+    assert [f.raw for f in framer.feed(c)] == [c] and framer.buffered == 0
+
+
+def test_a_header_whose_crc_fails_is_no_resync_point() -> None:
+    # the pending frame keeps waiting: a later "##" with a wrong CRC does not cut it
+    a = _v("V01").framed
+    bad = a[:-6] + (b"0000" if a[-6:-2] != b"0000" else b"1111") + b"\r\n"
+    framer = StreamFramer()
+    assert framer.feed(b"##0999" + a[6:40]) == []
+    assert framer.feed(bad) == []
+    assert framer.buffered == 6 + 34 + len(bad)

@@ -83,10 +83,11 @@ class Running:
 
 
 @asynccontextmanager
-async def running_receiver(tmp_path: Path, limits: ReceiverLimits | None = None) -> AsyncIterator[Running]:
+async def running_receiver(tmp_path: Path, limits: ReceiverLimits | None = None,
+                           registry_text: str = REGISTRY) -> AsyncIterator[Running]:
     """A receiver with a real DuckDB store on 127.0.0.1 and a free port; stopped (gracefully) at the end."""
     store = Store(tmp_path / "receiver.duckdb")
-    registry = parse_registry(REGISTRY, "test-registry.toml")
+    registry = parse_registry(registry_text, "test-registry.toml")
     log = io.StringIO()
     receiver = Receiver.for_pipeline(Pipeline(store, registry), host="127.0.0.1", port=0,
                         limits=limits or ReceiverLimits(batch_interval_s=0.005), events=EventLog(stream=log))
@@ -108,8 +109,10 @@ class Client:
         self.replies: list[Packet] = []
 
     @classmethod
-    async def connect(cls, port: int) -> Client:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    async def connect(cls, port: int, source: str | None = None) -> Client:
+        """Connect to the receiver, from the loopback address ``source`` (e.g. ``127.0.0.2``) if given."""
+        local = (source, 0) if source is not None else None
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=local)
         return cls(reader, writer)
 
     async def send(self, data: bytes) -> None:

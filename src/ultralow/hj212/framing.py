@@ -3,6 +3,11 @@
 Pure: bytes in, frames out; the caller owns the socket or file. The framer trusts LLLL as a UTF-8 byte
 count, falls back to delimiter framing when LLLL is wrong or unpadded, skips junk between frames,
 tolerates LF-only endings and never holds more than one maximal frame plus the last chunk fed.
+
+Resync: while a frame waits for the bytes its LLLL promises, a later ``##`` that starts a complete frame
+whose CRC verifies ends the wait: the bytes before it are returned as a ``truncated`` frame, so a frame
+cut off by a logger's reset never holds back the frames sent after it. A ``##`` inside a frame whose
+declared bytes have all arrived is never a resync point (log text may quote packets).
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ class StreamFramer:
     # offset of a line end already found not to close the frame at offset 0 early (its CRC failed),
     # so that a frame arriving in many small reads is not checked again on every read
     _early_refused: int = -1
+    # offsets of later headers already found not to start a valid frame (for resync)
+    _resync_refused: set[int] = field(default_factory=set)
 
     @property
     def buffered(self) -> int:
@@ -72,6 +79,7 @@ class StreamFramer:
         self.junk_bytes += len(self._buf)
         self._buf.clear()
         self._early_refused = -1
+        self._resync_refused.clear()
         return out
 
     # -- internals -------------------------------------------------------------------------------
@@ -83,16 +91,19 @@ class StreamFramer:
             self.junk_bytes += len(buf) - keep
             del buf[: len(buf) - keep]
             self._early_refused = -1
+            self._resync_refused.clear()
             return False
         if start:
             self.junk_bytes += start
             del buf[:start]
             self._early_refused = -1
+            self._resync_refused.clear()
         return True
 
     def _take(self, end: int, frame: Frame) -> Frame:
         del self._buf[:end]
         self._early_refused = -1
+        self._resync_refused.clear()
         self.frames_seen += 1
         if len(frame.segment) > STANDARD_SEGMENT_BYTES:
             frame.defects.append("oversize_segment")
@@ -139,7 +150,39 @@ class StreamFramer:
         early = self._by_delimiter(6, declared, [], final, require_crc=True)
         if early is None and n > _frame_overhead(self.max_segment):
             return self._drop_stale()  # LLLL above max_segment: this header cannot start a frame
+        if early is None:
+            resync = self._verified_header_after(2)
+            if resync is not None:
+                return self._take(resync, Frame(bytes(buf[:resync]), bytes(buf[6:resync]), declared, None,
+                                                ["truncated"]))
         return early
+
+    def _verified_header_after(self, start: int) -> int | None:
+        """Offset of the first ``##`` at or after ``start`` that begins a complete frame whose CRC
+        verifies (any variant), or None. Headers proven not to are remembered until the buffer moves."""
+        buf = self._buf
+        n = len(buf)
+        at = buf.find(b"##", start)
+        while at >= 0:
+            if at not in self._resync_refused:
+                head = bytes(buf[at + 2 : at + 6])
+                if len(head) < 4:
+                    return None  # the rest of the buffer is too short to hold a frame
+                if not head.isdigit():
+                    self._resync_refused.add(at)
+                else:
+                    end = at + 6 + int(head)
+                    if end + 5 <= n:  # CRC and at least the LF have arrived
+                        crc = bytes(buf[end : end + 4])
+                        closed = buf[end + 4] == 0x0A or (buf[end + 4] == 0x0D and end + 5 < n and buf[end + 5] == 0x0A)
+                        segment = bytes(buf[at + 6 : end])
+                        if closed and _HEXDIGITS.issuperset(crc) and \
+                                match_variant(segment, crc.decode("ascii")) is not None:
+                            return at
+                        if closed or end + 5 < n or buf[end + 4] != 0x0D:
+                            self._resync_refused.add(at)
+            at = buf.find(b"##", at + 1)
+        return None
 
     def _drop_stale(self) -> Frame:
         """Drop the header at offset 0 and every later one that can no longer start a frame.
@@ -156,6 +199,7 @@ class StreamFramer:
         self.junk_bytes += cut
         del buf[:cut]
         self._early_refused = -1
+        self._resync_refused.clear()
         return _DROPPED
 
     def _make(self, start: int, end: int, raw_end: int, declared: int | None, defects: list[str]) -> Frame:

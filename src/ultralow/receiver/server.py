@@ -66,6 +66,7 @@ class Receiver:
         self.acked = 0
         self.complete_sets = 0
         self.refused = Counter[str]()
+        self.evicted = 0  # strangers closed to admit a newcomer
         self._unauthenticated: OrderedDict[LoggerConnection, None] = OrderedDict()  # oldest first
         self._unauthenticated_by_host: Counter[str] = Counter()
         self._server: asyncio.Server | None = None
@@ -169,6 +170,7 @@ class Receiver:
             victim = next(iter(self._unauthenticated))
             self.forget(victim)
             victim.close("evicted")
+            self.evicted += 1
         return None
 
     def forget(self, conn: LoggerConnection) -> None:
@@ -266,7 +268,7 @@ class Receiver:
                        "failed_batches": writer.failed_batches if writer else 0},
             "connections": len(self.connections), "unauthenticated": len(self._unauthenticated),
             "frames": self.frames, "acked": self.acked, "open_subpacket_sets": self.assembler.open_sets,
-            "refused": dict(self.refused),
+            "refused": dict(self.refused), "evicted": self.evicted,
             "auth": {"failures": self.backoffs.failures, "backoffs": self.backoffs.backoffs,
                      "refused_connections": self.backoffs.refused_connections,
                      "addresses_tracked": self.backoffs.refusing},
