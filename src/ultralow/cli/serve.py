@@ -12,11 +12,12 @@ import uvloop
 from ultralow.cli.options import config_option, db_option
 from ultralow.ingest import Pipeline
 from ultralow.receiver.events import EventLog
-from ultralow.receiver.limits import ReceiverLimits
+from ultralow.receiver.limits import BOUNDS, ReceiverLimits
 from ultralow.receiver.server import Receiver
 from ultralow.receiver.services import run_until_signalled
 from ultralow.registry import RegistryError
 from ultralow.store import Store, StoreError, resolve_registry
+from ultralow.store.local_api import LocalApi
 
 _DEFAULTS = ReceiverLimits()
 
@@ -38,7 +39,8 @@ def setting(flag: Any, settings: Mapping[str, Any], key: str, default: Any) -> A
 @click.option("--max-connections", envvar="ULTRALOW_MAX_CONNECTIONS", type=click.IntRange(1), default=None,
               help=f"Connections beyond this are refused.  [default: {_DEFAULTS.max_connections}]")
 @click.option("--idle-timeout", envvar="ULTRALOW_IDLE_TIMEOUT", type=click.FloatRange(0.1), default=None,
-              help=f"Seconds without data before a connection is closed.  [default: {_DEFAULTS.idle_timeout_s:g}]")
+              help="Seconds without an accepted frame before an authenticated connection is closed.  "
+                   f"[default: {_DEFAULTS.idle_timeout_s:g}]")
 @click.option("--batch-ms", envvar="ULTRALOW_BATCH_MS", type=click.FloatRange(0.0), default=None,
               help=f"Longest wait before a batch is committed.  [default: {_DEFAULTS.batch_interval_s * 1000:g}]")
 @click.option("--batch-max", envvar="ULTRALOW_BATCH_MAX", type=click.IntRange(1), default=None,
@@ -62,7 +64,10 @@ def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, 
         click.echo(str(exc), err=True)
         sys.exit(1)
     settings = registry.settings
+    # every bound of receiver/data/bounds.toml may be set in the registry's [settings] under its own name
+    configured = {name: settings[name] for name in BOUNDS if name in settings and name not in ("max_connections", "idle_timeout_s")}
     limits = ReceiverLimits(
+        **configured,
         max_connections=setting(max_connections, settings, "max_connections", _DEFAULTS.max_connections),
         idle_timeout_s=setting(idle_timeout, settings, "idle_timeout", _DEFAULTS.idle_timeout_s),
         batch_interval_s=setting(batch_ms, settings, "batch_ms", _DEFAULTS.batch_interval_s * 1000) / 1000,
@@ -77,8 +82,11 @@ def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, 
         events=EventLog(),
     )
     receiver.events.emit("starting", db=db, outlets=len(registry.outlets), registry=registry.path)
+    # read commands (compliance, export, claims check, ...) find this process from the lock file beside
+    # the store and read a snapshot it publishes (ultralow.store.reading)
+    local_api = LocalApi(store, health=receiver.health, emit=receiver.events.emit)
     try:
-        uvloop.run(run_until_signalled([receiver]))
+        uvloop.run(run_until_signalled([local_api, receiver]))
     except OSError as exc:
         click.echo(f"error: cannot listen on {receiver.host}:{receiver.port}: {exc}", err=True)
         sys.exit(1)
