@@ -13,6 +13,7 @@ from ultralow.cli.hj212 import hj212
 from ultralow.cli.ingest import ingest
 from ultralow.cli.serve import serve
 from ultralow.cli.simulate import simulate
+from ultralow.cli.web import web
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "ULTRALOW"})
@@ -29,3 +30,4 @@ main.add_command(ingest)
 main.add_command(export)
 main.add_command(claims)
 main.add_command(compliance)
+main.add_command(web)
