@@ -27,6 +27,7 @@ class Column:
     numeric: bool = False
     key: bool = False
     abbreviate: bool = False
+    wrap: bool = True
 
 
 def _longest_word(text: str) -> int:
@@ -34,40 +35,52 @@ def _longest_word(text: str) -> int:
 
 
 def _min_width(column: Column, values: Sequence[str]) -> int:
-    header = _longest_word(column.header)
-    if column.numeric:
-        return max([header, *(len(v) for line in values for v in line.splitlines() or [""])])
+    if column.numeric or not column.wrap:  # never wrapped: neither are its header and values
+        return max([len(column.header), *(len(v) for line in values for v in line.splitlines() or [""])])
     words = max((min(_longest_word(v), _TEXT_WORD_MAX) for v in values), default=0)
-    return max(header, min(_TEXT_MIN, max(len(v) for v in [*values, ""])), words)
+    return max(_longest_word(column.header), min(_TEXT_MIN, max(len(v) for v in [*values, ""])), words)
 
 
 def _total(widths: Sequence[int]) -> int:
     return sum(widths) + _CELL_OVERHEAD * len(widths) + _TABLE_OVERHEAD
 
 
-def short_labels(values: Sequence[str], prefix: str = "#") -> dict[str, str]:
-    """A short label per distinct value, in first-seen order: ``#1``, ``#2``, …"""
-    labels: dict[str, str] = {}
-    for v in values:
-        if v not in labels:
-            labels[v] = f"{prefix}{len(labels) + 1}"
-    return labels
+class Legend:
+    """Short labels (``#1``, ``#2``, …) for long values, shared by the tables of one output so that a label
+    means the same thing everywhere; ``used`` holds the labels some table printed."""
+
+    def __init__(self, values: Sequence[str] = (), prefix: str = "#") -> None:
+        self.prefix = prefix
+        self.labels: dict[str, str] = {}
+        self.used: dict[str, str] = {}
+        for v in values:
+            self.label(v)
+
+    def label(self, value: str) -> str:
+        if value not in self.labels:
+            self.labels[value] = f"{self.prefix}{len(self.labels) + 1}"
+        return self.labels[value]
+
+    def use(self, value: str) -> str:
+        label = self.label(value)
+        self.used[label] = value
+        return label
 
 
 @dataclass
 class Fitted:
-    """The tables to print and the legend of abbreviations (label -> full value), if any."""
+    """The tables to print and the legend of abbreviations they use."""
 
     tables: list[Table]
-    legend: dict[str, str]
+    legend: Legend
 
 
 def fit(title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int,
-        caption: str | None = None) -> Fitted:
+        caption: str | None = None, legend: Legend | None = None) -> Fitted:
     """Lay the rows out in tables no wider than ``width``."""
     cells: list[list[str]] = [list(r) for r in rows]
     cols = list(columns)
-    legend: dict[str, str] = {}
+    legend = legend if legend is not None else Legend()
     widths = [_min_width(c, [r[i] for r in cells]) for i, c in enumerate(cols)]
     if _total(widths) > width:
         for i, c in enumerate(cols):
@@ -76,11 +89,9 @@ def fit(title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]], wi
             values = [r[i] for r in cells]
             if max((len(v) for v in values), default=0) <= 4:
                 continue
-            labels = short_labels(values)
-            legend.update({label: value for value, label in labels.items()})
             for r in cells:
-                r[i] = labels[r[i]]
-            cols[i] = replace(c, numeric=True)  # a label is short and must not wrap
+                r[i] = legend.use(r[i])
+            cols[i] = replace(c, wrap=False)  # a label is short and must not wrap
             widths[i] = _min_width(cols[i], [r[i] for r in cells])
     parts: list[list[int]] = []
     keys = [i for i, c in enumerate(cols) if c.key]
@@ -100,7 +111,9 @@ def fit(title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]], wi
         for j in part:
             c = cols[j]
             if c.numeric:
-                table.add_column(c.header, justify="right", no_wrap=True, min_width=widths[j], overflow="ignore")
+                table.add_column(c.header, justify="right", no_wrap=True, min_width=widths[j])
+            elif not c.wrap:
+                table.add_column(c.header, no_wrap=True, min_width=widths[j])
             else:
                 table.add_column(c.header, overflow="fold", min_width=min(widths[j], _TEXT_WORD_MAX))
         for r in cells:
@@ -110,15 +123,23 @@ def fit(title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]], wi
 
 
 def print_fitted(console: Console, title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]],
-                 caption: str | None = None, legend_title: str = "legend") -> None:
-    """Fit the table to the console width and print it, then its legend when ids were abbreviated."""
-    fitted = fit(title, columns, rows, console.width, caption)
+                 caption: str | None = None, legend: Legend | None = None) -> None:
+    """Fit the table to the console width and print it; with no shared ``legend`` its own legend follows
+    when values were abbreviated (with a shared one, call :func:`print_legend` after the last table)."""
+    fitted = fit(title, columns, rows, console.width, caption, legend)
     for table in fitted.tables:
         console.print(table)
-    if fitted.legend:
-        legend = Table(title=f"{title}: {legend_title}")
-        legend.add_column("label", no_wrap=True)
-        legend.add_column("stands for", overflow="fold")
-        for label, value in fitted.legend.items():
-            legend.add_row(label, value)
-        console.print(legend)
+    if legend is None:
+        print_legend(console, fitted.legend, f"{title}: legend")
+
+
+def print_legend(console: Console, legend: Legend, title: str = "Legend") -> None:
+    """The labels some table used and what they stand for (nothing when none was used)."""
+    if not legend.used:
+        return
+    table = Table(title=title)
+    table.add_column("label", no_wrap=True)
+    table.add_column("stands for", overflow="fold")
+    for label, value in sorted(legend.used.items(), key=lambda kv: int(kv[0][len(legend.prefix):] or 0)):
+        table.add_row(label, value)
+    console.print(table)

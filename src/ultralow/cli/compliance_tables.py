@@ -9,7 +9,7 @@ from rich.console import Console
 
 from ultralow.app import Judgement
 from ultralow.registry import Registry
-from ultralow.terminal_tables import Column, print_fitted
+from ultralow.terminal_tables import Column, Legend, print_fitted, print_legend
 
 MAX_EVENTS = 50
 
@@ -59,13 +59,14 @@ def print_tables(judgement: Judgement, registry: Registry, console: Console, *, 
     period = judgement.period.as_dict()
     console.print(f"[bold]Compliance[/] {period['from']} .. {period['to']} ({judgement.engine})", highlight=False)
     outlet = Column("outlet", key=True, abbreviate=True)
+    legend = Legend(judgement.outlet_ids)  # #1 is the first selected outlet in every table
     summary = [[r["outlet_id"], r["code"], count(r["hours_operating"]), count(r["hours_valid"]), pct(r["capture_rate"]),
                 count(r["hours_exceeded"]), pct(r["compliance_rate"]), num(r["max_corrected_mg_m3"])]
                for r in _rows(judgement.tables["summary"], ["outlet_id", "code"])]
     print_fitted(console, "Summary per outlet and pollutant", [
         outlet, Column("code", key=True), Column("operating h", numeric=True), Column("valid h", numeric=True),
         Column("capture", numeric=True), Column("exceeded h", numeric=True), Column("compliance", numeric=True),
-        Column("max corrected mg/m3", numeric=True)], summary)
+        Column("max corrected mg/m3", numeric=True)], summary, legend=legend)
     print_rollups(judgement.rollups, registry, console, "Per base and source type")
     ultra = [[r["outlet_id"], f"{r['year']}Q{r['quarter']}", count(r["hours_assessed"]), count(r["hours_meeting"]),
               pct(r["ratio"]), str(r["tier"] or "-")]
@@ -73,7 +74,7 @@ def print_tables(judgement: Judgement, registry: Registry, console: Console, *, 
     if ultra:
         print_fitted(console, "Ultra-low time ratio", [
             outlet, Column("quarter", key=True), Column("assessed h", numeric=True), Column("meeting h", numeric=True),
-            Column("ratio", numeric=True), Column("tier")], ultra)
+            Column("ratio", numeric=True), Column("tier")], ultra, legend=legend)
     events = _rows(judgement.tables["events"], ["outlet_id", "code", "start"])
     if not summary_only:
         rows = [[r["outlet_id"], r["code"], r["start"].strftime("%Y-%m-%d %H:%M") if r["start"] else "-",
@@ -81,7 +82,8 @@ def print_tables(judgement: Judgement, registry: Registry, console: Console, *, 
                 for r in events[:MAX_EVENTS]]
         print_fitted(console, "Exceedance events", [
             outlet, Column("code", key=True), Column("start", numeric=True), Column("hours", numeric=True),
-            Column("peak mg/m3", numeric=True), Column("limit mg/m3", numeric=True), Column("limit set")], rows)
+            Column("peak mg/m3", numeric=True), Column("limit mg/m3", numeric=True), Column("limit set")], rows,
+            legend=legend)
     if len(events) > MAX_EVENTS or (summary_only and events):
         shown = 0 if summary_only else MAX_EVENTS
         console.print(f"… {len(events) - shown} {'' if summary_only else 'more '}exceedance events "
@@ -91,3 +93,4 @@ def print_tables(judgement: Judgement, registry: Registry, console: Console, *, 
         counts[name] = counts.get(name, 0) + 1
     print_fitted(console, "Findings", [Column("finding"), Column("count", numeric=True)],
                  [[k, count(v)] for k, v in sorted(counts.items())])
+    print_legend(console, legend, "Outlets (labels used above)")
