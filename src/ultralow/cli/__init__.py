@@ -13,12 +13,16 @@ from ultralow.cli.hj212 import hj212
 from ultralow.cli.ingest import ingest
 from ultralow.cli.serve import serve
 from ultralow.cli.simulate import simulate
+from ultralow.cli.web import web
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "ULTRALOW"})
 @click.version_option(__version__, prog_name="ultralow")
-def main() -> None:
+@click.option("--debug", is_flag=True, envvar="ULTRALOW_DEBUG", help="Show tracebacks of unexpected errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """ultralow: CEMS data over HJ 212, compliance, claim checking and disclosure."""
+    ctx.ensure_object(dict)["debug"] = debug
 
 
 main.add_command(hj212)
@@ -29,3 +33,4 @@ main.add_command(ingest)
 main.add_command(export)
 main.add_command(claims)
 main.add_command(compliance)
+main.add_command(web)

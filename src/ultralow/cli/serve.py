@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import click
@@ -14,10 +15,12 @@ from ultralow.ingest import Pipeline
 from ultralow.receiver.events import EventLog
 from ultralow.receiver.limits import BOUNDS, ReceiverLimits
 from ultralow.receiver.server import Receiver
-from ultralow.receiver.services import run_until_signalled
+from ultralow.receiver.services import Service, run_until_signalled
 from ultralow.registry import RegistryError
 from ultralow.store import Store, StoreError, resolve_registry
 from ultralow.store.local_api import LocalApi
+from ultralow.web.options import http_options
+from ultralow.web.service import DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, SiteService
 
 _DEFAULTS = ReceiverLimits()
 
@@ -45,9 +48,13 @@ def setting(flag: Any, settings: Mapping[str, Any], key: str, default: Any) -> A
               help=f"Longest wait before a batch is committed.  [default: {_DEFAULTS.batch_interval_s * 1000:g}]")
 @click.option("--batch-max", envvar="ULTRALOW_BATCH_MAX", type=click.IntRange(1), default=None,
               help=f"Most frames per commit.  [default: {_DEFAULTS.batch_max_frames}]")
+@http_options
+@click.option("--no-web", is_flag=True, help="Receive only: do not serve the site in this process.")
 def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, max_connections: int | None,
-          idle_timeout: float | None, batch_ms: float | None, batch_max: int | None) -> None:
-    """Receive HJ 212 from data loggers: store each frame, then acknowledge it (9014/9013).
+          idle_timeout: float | None, batch_ms: float | None, batch_max: int | None, http_host: str | None,
+          http_port: int | None, reports_dir: str | None, no_web: bool) -> None:
+    """Receive HJ 212 from data loggers: store each frame, then acknowledge it (9014/9013); serve the public
+    site, API and dashboard from the same store (--http-port; --no-web to receive only).
 
     Logs are JSON lines on stderr. SIGTERM or Ctrl-C stops gracefully: no new connections, the frames
     read so far are committed and acknowledged, then the connections close.
@@ -84,9 +91,14 @@ def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, 
     receiver.events.emit("starting", db=db, outlets=len(registry.outlets), registry=registry.path)
     # read commands (compliance, export, claims check, ...) find this process from the lock file beside
     # the store and read a snapshot it publishes (ultralow.store.reading)
-    local_api = LocalApi(store, health=receiver.health, emit=receiver.events.emit)
+    services: list[Service] = [LocalApi(store, health=receiver.health, emit=receiver.events.emit), receiver]
+    if not no_web:
+        services.append(SiteService(
+            store, registry, host=setting(http_host, settings, "http_host", DEFAULT_HTTP_HOST),
+            port=setting(http_port, settings, "http_port", DEFAULT_HTTP_PORT),
+            reports_dir=Path(reports_dir) if reports_dir else None, emit=receiver.events.emit))
     try:
-        uvloop.run(run_until_signalled([local_api, receiver]))
+        uvloop.run(run_until_signalled(services))
     except OSError as exc:
         click.echo(f"error: cannot listen on {receiver.host}:{receiver.port}: {exc}", err=True)
         sys.exit(1)

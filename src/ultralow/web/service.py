@@ -1,0 +1,52 @@
+"""The site as one more service of ``ultralow serve`` and ``ultralow demo``, beside the HJ 212 receiver.
+
+The receiver is what must not stop: when the site's port cannot be bound, that is logged as
+``web_error`` and the receiver keeps running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ultralow.registry import Registry
+from ultralow.store import Store
+from ultralow.web.app import create_app
+from ultralow.web.context import WebContext, default_reports_dir
+from ultralow.web.server import WebServer
+
+DEFAULT_HTTP_HOST = "127.0.0.1"
+DEFAULT_HTTP_PORT = 8080
+
+
+class SiteService:
+    """The site on uvicorn for ``run_until_signalled``; ``emit(event, **fields)`` logs ``web_listening``
+    (with the URL) or ``web_error``."""
+
+    def __init__(self, store: Store, registry: Registry, *, host: str = DEFAULT_HTTP_HOST,
+                 port: int = DEFAULT_HTTP_PORT, reports_dir: Path | None = None,
+                 emit: Callable[..., Any] | None = None) -> None:
+        context = WebContext(store=store, registry=registry,
+                             reports_dir=reports_dir or default_reports_dir(store.path))
+        self.emit = emit or (lambda event, **fields: None)
+        self.server = WebServer(create_app(context), host=host, port=port,
+                                on_listening=lambda url: self.emit("web_listening", url=url + "/"))
+        self.running = False
+
+    @property
+    def url(self) -> str:
+        return self.server.url + "/"
+
+    async def start(self) -> None:
+        try:
+            await self.server.start()
+        except OSError as exc:
+            self.emit("web_error", host=self.server.host, port=self.server.port, error=str(exc))
+            return
+        self.running = True
+
+    async def stop(self) -> None:
+        if self.running:
+            await self.server.stop()
+            self.running = False
