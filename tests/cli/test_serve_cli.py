@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from serve_process import SERVE_ENTRY, ServeProcess
 
 from ultralow.hj212 import decode
 from ultralow.loggers.client import RetryPolicy, VirtualLogger
 from ultralow.loggers.fleet import LoggerSpec, plan_fleet, run_fleet
-from ultralow.receiver.launch import SERVE_ENTRY, ServeProcess
 from ultralow.registry import SOURCE_TYPES
 from ultralow.store import Store
 from ultralow.store.store import register

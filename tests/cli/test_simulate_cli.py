@@ -9,7 +9,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from ultralow.receiver.launch import ServeProcess
+from serve_process import ServeProcess
+
 from ultralow.store import Store
 
 ENTRY = "from ultralow.cli import main; main()"

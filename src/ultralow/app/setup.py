@@ -14,6 +14,7 @@ from ultralow.app.problems import AppError, StoreMissing
 from ultralow.registry import Registry, RegistryError, load_registry
 from ultralow.standards import LimitCatalog, packaged_catalog
 from ultralow.store import Store, StoreError, save_registry, stored_registry
+from ultralow.store.reading import open_for_reading
 
 DEFAULT_CONFIG = "ultralow.toml"
 
@@ -81,6 +82,6 @@ def open_store_read_only(db: str | Path) -> Store:
     if not path.is_file():
         raise StoreMissing(f"{path}: store not found (give --db PATH of an existing store)")
     try:
-        return Store(path, read_only=True)
+        return open_for_reading(path)  # a snapshot from `ultralow serve` while it holds the file
     except StoreError as exc:
         raise AppError(str(exc)) from exc

@@ -1,4 +1,7 @@
-"""Start ``ultralow serve`` as a separate process and know when it listens (tests, benchmarks, demos).
+"""Start ``ultralow serve`` as a separate process and know when it listens (tests, benchmarks, tools).
+
+A test harness, kept out of the runtime package; ``benchmarks/`` and ``tools/`` put this folder on their
+import path.
 
 The child's JSON-lines log goes to a file, never to a pipe nobody drains; the ``listening`` event there
 gives the port it bound.
@@ -13,8 +16,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-
-import psutil
 
 SERVE_ENTRY = "from ultralow.cli import main; main()"
 
@@ -55,7 +56,8 @@ class ServeProcess:
 
     @property
     def pid(self) -> int:
-        assert self.proc is not None
+        if self.proc is None:
+            raise RuntimeError("ultralow serve was not started")
         return self.proc.pid
 
     def kill(self) -> int:
@@ -65,10 +67,6 @@ class ServeProcess:
     def terminate(self, timeout_s: float = 60.0) -> int:
         """SIGTERM (graceful stop) and wait; the exit code."""
         return self._signal(signal.SIGTERM, timeout_s)
-
-    def rss_bytes(self) -> int:
-        """Resident memory of the server process now."""
-        return int(psutil.Process(self.pid).memory_info().rss)
 
     def tail(self, lines: int = 20) -> str:
         if not self.log.exists():
