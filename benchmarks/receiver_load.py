@@ -31,12 +31,14 @@ from pathlib import Path
 import psutil
 import uvloop
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "cli"))
+from serve_process import ServeProcess  # noqa: E402 - a test harness, not part of the package
+
 from ultralow.hj212 import StreamFramer, decode_frame
 from ultralow.ingest import Outcome, Received
 from ultralow.loggers.packets import LoggerIdentity, minute_packets
 from ultralow.loggers.signals import minute_series, outlet_seed
 from ultralow.receiver.events import EventLog
-from ultralow.receiver.launch import ServeProcess
 from ultralow.receiver.limits import ReceiverLimits
 from ultralow.receiver.server import Receiver
 from ultralow.receiver.services import run_until_signalled
@@ -52,7 +54,10 @@ def mn_of(i: int) -> str:
 
 
 def registry_text(count: int) -> str:
-    parts = ['[[bases]]\nid = "bench"\nname = "Benchmark base"\ncountry = "CN"\n']
+    # every connection comes from 127.0.0.1 and connects before it sends: above the per-address bound
+    # for unauthenticated connections, which protects a real receiver from one address's flood
+    parts = [f'[settings]\nmax_unauthenticated_per_address = {count + 100}\nmax_unauthenticated = {count + 100}\n',
+             '[[bases]]\nid = "bench"\nname = "Benchmark base"\ncountry = "CN"\n']
     parts += [f'[[outlets]]\nid = "o{i:05d}"\nbase = "bench"\nname = "Outlet {i}"\nmn = "{mn_of(i)}"\n'
               f'pw = "123456"\nsource_type = "coal_boiler"\nlimit_sets = []\n' for i in range(count)]
     return "\n".join(parts)
@@ -202,9 +207,18 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=1, help="packets in flight per connection")
     parser.add_argument("--batch-ms", type=float, default=20.0)
     parser.add_argument("--serve-baseline", help=argparse.SUPPRESS)
+    parser.add_argument("--target", help="PORT:PID of a receiver already running (e.g. under a profiler): "
+                        "drive it only, no baseline; its registry must be registry_text(--connections)")
     args = parser.parse_args()
     if args.serve_baseline:
         serve_without_store(args.serve_baseline, args.connections + 100, args.batch_ms)
+        return
+    if args.target:
+        port, pid = (int(x) for x in args.target.split(":"))
+        per_connection = max(30, int(TARGET_PER_S * 2 * args.seconds / args.connections) + 10)
+        frames = prepare(args.connections, per_connection)
+        tally, rss = uvloop.run(drive(port, frames, args.window, args.seconds, pid))
+        report("target receiver", tally, args.seconds, rss)
         return
 
     # enough packets that no connection runs dry within the measurement

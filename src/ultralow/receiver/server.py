@@ -158,6 +158,8 @@ class Receiver:
         if self._stopped:
             return "stopping"
         limits = self.limits
+        if self.authenticator is None:  # nobody can authenticate: only the overall bound applies
+            return "max_connections" if len(self.connections) >= limits.max_connections else None
         if self.backoffs.banned_for(conn.host, time.monotonic()) > 0:
             self.backoffs.refused_connections += 1
             return "auth_backoff"
@@ -188,10 +190,13 @@ class Receiver:
     def receive(self, conn: LoggerConnection, packet: Packet, received_at: datetime, location: str) -> None:
         """One decoded frame: to the store when its sender authenticated, else through the gate."""
         self.frames += 1
-        if self.authenticator is None:
+        now_s = time.monotonic()
+        if self.authenticator is None:  # no registry to check against: every readable frame counts
+            if packet.crc_variant is not None:
+                conn.sent_authenticated(now_s)
+                self._drop_unauthenticated(conn)
             self._submit(conn, packet, received_at, location)
             return
-        now_s = time.monotonic()
         if not conn.authenticated and self.backoffs.banned_for(conn.host, now_s) > 0:
             conn.refused(len(packet.raw), stored=False)
             conn.close("auth_backoff")
