@@ -16,7 +16,6 @@ import cProfile
 import io
 import os
 import pstats
-import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence

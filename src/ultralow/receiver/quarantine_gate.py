@@ -35,7 +35,7 @@ class _Window:
     samples: int = 0
     digests: set[bytes] = field(default_factory=set)
     count: int = 0  # frames counted, not kept whole
-    bytes: int = 0
+    size_bytes: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     first: tuple[datetime, bytes] | None = None
     last: tuple[datetime, bytes] | None = None
@@ -79,7 +79,7 @@ class QuarantineGate:
             return QuarantineRow(received_at, "tcp", peer, location, reason, raw)
         self.counted += 1
         window.count += 1
-        window.bytes += len(raw)
+        window.size_bytes += len(raw)
         kind = _reason_kind(reason) + (" (repeated frame)" if not fresh else "")
         if kind in window.reasons or len(window.reasons) < MAX_REASONS:
             window.reasons[kind] += 1
@@ -122,7 +122,8 @@ class QuarantineGate:
             self.quota_used_bytes = 0
 
     def _summary(self, window: _Window, now_s: float) -> QuarantineRow:
-        assert window.first is not None  # count > 0
+        if window.first is None:
+            raise ValueError("a window with nothing counted has no summary")
         seconds = now_s - window.opened_s
         reasons = "; ".join(f"{kind} x{n}" for kind, n in window.reasons.most_common())
         first_at, first = window.first
@@ -137,5 +138,5 @@ class QuarantineGate:
                     f"({last_at.isoformat(timespec='milliseconds')}) kept, {SAMPLE_BYTES} bytes at most each")
         self.summaries += 1
         reason = (f"rate-limited unauthenticated traffic from {window.host}: {window.count} frames, "
-                  f"{window.bytes} bytes in {seconds:.0f} s beyond {window.samples} kept whole; {reasons}; {kept}")
+                  f"{window.size_bytes} bytes in {seconds:.0f} s beyond {window.samples} kept whole; {reasons}; {kept}")
         return QuarantineRow(last_at, SUMMARY_SOURCE, window.host, f"{window.host} summary", reason, raw)

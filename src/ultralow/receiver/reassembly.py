@@ -99,9 +99,8 @@ class SubPacketAssembler:
         A resent part replaces the earlier copy; a PNUM that changes within a set starts the set anew.
         """
         key = set_key(packet, self.max_pnum)
-        if key is None:
+        if key is None or packet.pnum is None or packet.pno is None:  # set_key checked both
             return None, []
-        assert packet.pnum is not None and packet.pno is not None  # checked by set_key
         current = self._open.get(key)
         if current is None or current.pnum != packet.pnum:
             current = SubPacketSet(key, packet.pnum, now_s)
