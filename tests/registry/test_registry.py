@@ -148,3 +148,11 @@ def test_missing_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(RegistryError) as caught:
         load_registry(tmp_path / "absent.toml")
     assert "absent.toml:0: file: cannot read" in caught.value.problems[0]
+
+
+def test_peers_are_ip_networks_and_a_bad_one_is_named() -> None:
+    text = GOOD.replace('limit_sets = ["GB13223-2011-coal"]', 'limit_sets = ["GB13223-2011-coal"]\npeers = ["10.2.3.0/24", "192.0.2.7"]')
+    assert parse_registry(text, "g.toml").outlet("o1").peers == ("10.2.3.0/24", "192.0.2.7")
+    found = problems(GOOD.replace('limit_sets = ["GB13223-2011-coal"]',
+                                  'limit_sets = ["GB13223-2011-coal"]\npeers = ["10.2.3.0/33"]'))
+    assert any("outlets[0].peers: '10.2.3.0/33' is not an IP address or network (CIDR)" in p for p in found), found
