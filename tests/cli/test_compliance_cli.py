@@ -113,8 +113,10 @@ def test_outlet_and_period_options_and_csv(store: tuple[str, str]) -> None:
     code, out, _ = run("compliance", "--db", db, "--config", config, "--outlet", "p1", "--from", "2025-03-03",
                        "--to", "2025-03-04", "--format", "csv")
     assert code == 0
-    lines = out.splitlines()
+    assert out.startswith("\ufeff")  # UTF-8 with BOM: Excel then reads Chinese text as UTF-8
+    lines = out[1:].splitlines()
     assert lines[0].startswith("outlet,code,hour,valid_minutes,valid,")
+    assert {line.split(",")[4] for line in lines[1:]} <= {"true", "false"}
     assert len(lines) == 1 + 48  # one pollutant of p1 x 48 clock hours
     assert {line.split(",")[0] for line in lines[1:]} == {"p1"}
 
@@ -135,4 +137,4 @@ def test_errors_name_what_and_where(store: tuple[str, str], tmp_path: Path) -> N
     code, _, err = run("compliance", "--db", db, "--config", config, "--from", "3 March")
     assert code == 2 and "is not a date" in err
     code, _, err = run("compliance", "--db", db, "--config", config, "--from", "2025-03-05", "--to", "2025-03-04")
-    assert code == 1 and "after --to" in err
+    assert code == 2 and "after --to" in err  # a usage error

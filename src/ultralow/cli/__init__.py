@@ -18,8 +18,11 @@ from ultralow.cli.web import web
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "ULTRALOW"})
 @click.version_option(__version__, prog_name="ultralow")
-def main() -> None:
+@click.option("--debug", is_flag=True, envvar="ULTRALOW_DEBUG", help="Show tracebacks of unexpected errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """ultralow: CEMS data over HJ 212, compliance, claim checking and disclosure."""
+    ctx.ensure_object(dict)["debug"] = debug
 
 
 main.add_command(hj212)

@@ -1,0 +1,185 @@
+"""Judging outlets over a period: the store's minute readings, the registry rows, the packaged limit sets and
+the marks into the compliance engine (``ultralow.cems.run``); its tables out as Arrow, passed through as the
+engine made them (columns the engine adds flow through), plus the roll-ups and the evidence.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ultralow import __version__
+from ultralow.app.period import DataSpan
+from ultralow.app.rollups import rollups
+from ultralow.cems import Period, run
+from ultralow.cems.engine import Engine, parquet_readings, spark_engine, store_marks, store_readings
+from ultralow.registry import Registry
+from ultralow.standards import LimitCatalog, RuleBook
+from ultralow.store import Store, export_parquet
+
+# A progress callback: (stage, done, total); total None when unknown. Stages: "readings", "engine",
+# "tables" (done/total count the tables fetched), "write" (rows written, for outputs).
+Progress = Callable[[str, int, int | None], None]
+
+ENGINE_TABLES = ("hours", "summary", "events", "findings", "days", "months", "ultra_low", "emissions")
+
+
+def no_progress(_stage: str, _done: int, _total: int | None) -> None:
+    """The default progress callback: nothing."""
+
+
+@dataclass
+class Judgement:
+    """One judgement: the engine's tables (Arrow, as the engine returned them), the limit rows applied,
+    the roll-ups per base and source type, and the evidence (software, engine, period, inputs, rules).
+
+    ``tables`` holds at least :data:`ENGINE_TABLES`; ``offsets`` is each outlet's UTC offset in minutes
+    (times in the tables are plant-local clock times).
+    """
+
+    period: Period
+    outlet_ids: tuple[str, ...]
+    tables: dict[str, pa.Table]
+    limits: pa.Table
+    rollups: pa.Table
+    offsets: dict[str, int]
+    engine: str
+    inputs: dict[str, Any]
+    rules: RuleBook
+    outlets: pa.Table = field(repr=False, default_factory=pa.table)
+
+    @property
+    def hours(self) -> pa.Table:
+        return self.tables["hours"]
+
+    @property
+    def empty(self) -> bool:
+        """True when the period held no minute reading of the selected outlets."""
+        return int(self.inputs.get("minute_rows", 0)) == 0
+
+    def with_outlet_columns(self, name: str) -> pa.Table:
+        """Table ``name`` with each outlet's ``base`` and ``source_type`` (registry) as extra columns."""
+        table = self.tables[name]
+        keep = [c for c in ("base", "source_type") if c not in table.column_names]
+        if not keep:
+            return table
+        lookup = self.outlets.select(["outlet_id", *keep])
+        index = pc.index_in(table["outlet_id"], lookup["outlet_id"])
+        for column in keep:
+            table = table.append_column(column, pc.take(lookup[column], index))
+        return table
+
+    def evidence(self) -> dict[str, Any]:
+        """Where the figures come from: software, engine, period, inputs and every rule with its status."""
+        return {
+            "software": f"ultralow {__version__}",
+            "engine": self.engine,
+            "period": self.period.as_dict(),
+            "inputs": self.inputs,
+            "rules": [{"id": r.id, "value": r.value, "unit": r.unit, "source": r.source, "status": r.status}
+                      for r in self.rules.all_rules()],
+        }
+
+
+def data_span(engine: Engine, outlet_ids: list[str], period: Period | None = None) -> DataSpan:
+    """First/last minute reading time and row count of ``outlet_ids`` (inside ``period`` when given)."""
+    readings = store_readings(engine)
+    minutes = readings.filter(readings.kind == "minute")
+    minutes = minutes.filter(minutes.outlet_id.isin(outlet_ids)) if outlet_ids else minutes.limit(0)
+    if period is not None:
+        minutes = minutes.filter((minutes.data_time >= period.start_time) & (minutes.data_time < period.end_time))
+    row = engine.to_arrow(minutes.aggregate(first=minutes.data_time.min(), last=minutes.data_time.max(),
+                                            rows=minutes.count())).to_pylist()[0]
+    return DataSpan(row["first"], row["last"], int(row["rows"] or 0))
+
+
+def duck_engine(store: Store) -> Engine:
+    """An Ibis DuckDB engine on the store's own connection (no second connection to the file)."""
+    store.con.complete()  # DuckDB refuses new work while a fetchone() result is pending
+    store.con.execute("SET enable_progress_bar = false").fetchall()  # stdout may carry a JSON document
+    return Engine("duckdb", ibis.duckdb.from_connection(store.con))
+
+
+def _marks(engine: Engine) -> pa.Table | None:
+    table = store_marks(engine)
+    if table is None:
+        return None
+    return engine.to_arrow(table.select("outlet_id", "code", "start_time", "end_time", "mark_type", "origin",
+                                        "reason"))
+
+
+@contextmanager
+def _spark(store: Store, parquet: str | None) -> Iterator[tuple[Engine, str]]:
+    if parquet is not None:
+        yield spark_engine(), parquet
+        return
+    with tempfile.TemporaryDirectory(prefix="ultralow-export-") as tmp:
+        target = Path(tmp) / "readings"
+        export_parquet(store, target)
+        yield spark_engine(), str(target)
+
+
+def _drop_temp_tables(store: Store) -> None:
+    """The engine's intermediate temp tables (``ul_*``) of this connection, dropped after a run."""
+    store.con.complete()
+    names = store.con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'ul\\_%' ESCAPE '\\'"
+    ).fetchall()
+    for (name,) in names:
+        store.con.execute(f'DROP TABLE IF EXISTS temp."{name}"')  # names the engine made: ul_<word>_<n>
+
+
+def judge_store(store: Store, registry: Registry, catalog: LimitCatalog, rules: RuleBook, outlet_ids: list[str],
+                period: Period, *, engine_name: str = "duckdb", parquet: str | None = None,
+                progress: Progress = no_progress) -> Judgement:
+    """Run the engine on ``store`` for ``outlet_ids`` over ``period`` (see :class:`Judgement`)."""
+    outlets = registry.outlets_table()
+    outlets = outlets.filter(pc.is_in(outlets["outlet_id"], pa.array(outlet_ids, pa.string())))
+    offsets = dict(zip(outlets["outlet_id"].to_pylist(), outlets["utc_offset_min"].to_pylist(), strict=True))
+    with store.lock:
+        duck = duck_engine(store)
+        progress("readings", 0, None)
+        span = data_span(duck, outlet_ids, period)
+        marks_arrow = _marks(duck)
+        progress("readings", 1, 1)
+        try:
+            with (_spark(store, parquet) if engine_name == "spark" else _same(duck)) as (engine, source):
+                readings = store_readings(engine) if engine_name == "duckdb" else parquet_readings(engine, source)
+                readings = readings.filter(readings.outlet_id.isin(outlet_ids)) if outlet_ids else readings.limit(0)
+                progress("engine", 0, None)
+                result = run(readings, engine.load(outlets), engine.load(catalog.table()),
+                             engine.load(marks_arrow) if marks_arrow is not None else None, period,
+                             rules=rules, engine=engine)
+                progress("engine", 1, 1)
+                named = result.tables()
+                tables: dict[str, pa.Table] = {}
+                for done, (name, expr) in enumerate(named.items()):
+                    progress("tables", done, len(named))
+                    tables[name] = engine.to_arrow(expr)
+                progress("tables", len(named), len(named))
+                limits = engine.to_arrow(result.candidates)
+        finally:
+            if engine_name == "duckdb":
+                _drop_temp_tables(store)
+    inputs = {"db": str(store.path), "registry": registry.path or "store copy", "outlets": list(outlet_ids),
+              "minute_rows": span.minute_rows, "limit_sets": sorted(catalog.sets),
+              "marks": 0 if marks_arrow is None else marks_arrow.num_rows}
+    return Judgement(
+        period=period, outlet_ids=tuple(outlet_ids), tables=tables, limits=limits,
+        rollups=rollups(registry, outlet_ids, tables["summary"], tables["ultra_low"], tables["emissions"]),
+        offsets={str(k): int(v) for k, v in offsets.items()}, engine=engine_name, inputs=inputs, rules=rules,
+        outlets=outlets,
+    )
+
+
+@contextmanager
+def _same(engine: Engine) -> Iterator[tuple[Engine, str]]:
+    yield engine, ""

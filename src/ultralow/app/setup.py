@@ -1,0 +1,86 @@
+"""Setting up a command: the store opened without creating anything, the registry resolved once and its
+limit-set ids checked against the catalogue.
+
+The registry comes from ``config`` when that file exists, else from the copy the store carries. A
+``config`` path that was *given* (flag or environment) must exist: :func:`resolve_registry` with
+``config_given=True`` reports it missing instead of falling back silently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ultralow.app.problems import AppError, StoreMissing
+from ultralow.registry import Registry, RegistryError, load_registry
+from ultralow.standards import LimitCatalog, packaged_catalog
+from ultralow.store import Store, StoreError, save_registry, stored_registry
+
+DEFAULT_CONFIG = "ultralow.toml"
+
+
+def limit_set_problems(registry: Registry, catalog: LimitCatalog | None = None) -> list[str]:
+    """One ``file: outlet ID: limit_sets: …`` line per entry that names no set (or condition) of the catalogue."""
+    catalog = catalog or packaged_catalog()
+    known_sets = set(catalog.sets)
+    known_keys = {row.set_key for row in catalog.rows} | known_sets
+    where = registry.path or "registry"
+    problems = []
+    for outlet in registry.outlets:
+        for entry in outlet.limit_sets:
+            set_id = entry.split(":", 1)[0]
+            if set_id not in known_sets:
+                problems.append(f"{where}: outlet {outlet.id}: limit_sets: unknown set {entry!r} "
+                                f"(known: {', '.join(sorted(known_sets))})")
+            elif entry not in known_keys:
+                conditions = sorted(k.split(":", 1)[1] for k in known_keys if k.startswith(set_id + ":"))
+                problems.append(f"{where}: outlet {outlet.id}: limit_sets: {set_id} has no condition "
+                                f"{entry.split(':', 1)[1]!r} (known: {', '.join(conditions) or 'none'})")
+    return problems
+
+
+def checked_registry(registry: Registry, catalog: LimitCatalog | None = None) -> Registry:
+    """``registry`` when every limit-set id is known; RegistryError naming each unknown one."""
+    problems = limit_set_problems(registry, catalog)
+    if problems:
+        raise RegistryError(problems)
+    return registry
+
+
+def load_checked_registry(config: str | Path, catalog: LimitCatalog | None = None) -> Registry:
+    """Read the registry file and check its limit-set ids (RegistryError with file and line)."""
+    return checked_registry(load_registry(config), catalog)
+
+
+def resolve_registry(config: str | Path | None, store: Store | None, *, config_given: bool | None = None,
+                     catalog: LimitCatalog | None = None) -> Registry:
+    """The registry for a command, checked (limit-set ids included).
+
+    ``config`` None means the default ``ultralow.toml``. ``config_given`` (default: ``config`` is not None):
+    a given path must exist. A registry read from a file is kept in the store when the store is writable.
+    """
+    given = config is not None if config_given is None else config_given
+    path = Path(config) if config is not None else Path(DEFAULT_CONFIG)
+    if path.exists():
+        registry = load_checked_registry(path, catalog)
+        if store is not None and not store.read_only:
+            save_registry(store, registry)
+        return registry
+    if given:
+        raise RegistryError([f"{path}:0: file: not found (--config was given; omit it to use the registry "
+                             "the store carries)"])
+    carried = stored_registry(store) if store is not None else None
+    if carried is None:
+        where = f"the store {store.path} carries no registry" if store is not None else "no store was given"
+        raise RegistryError([f"{path}:0: file: not found, and {where}"])
+    return checked_registry(carried, catalog)
+
+
+def open_store_read_only(db: str | Path) -> Store:
+    """The store at ``db`` opened read-only; StoreMissing when there is no such file (none is created)."""
+    path = Path(db)
+    if not path.is_file():
+        raise StoreMissing(f"{path}: store not found (give --db PATH of an existing store)")
+    try:
+        return Store(path, read_only=True)
+    except StoreError as exc:
+        raise AppError(str(exc)) from exc
