@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ultralow.app import Application
 from ultralow.registry import Registry
 from ultralow.store import Store
 from ultralow.web.app import create_app
@@ -27,7 +28,7 @@ class SiteService:
     def __init__(self, store: Store, registry: Registry, *, host: str = DEFAULT_HTTP_HOST,
                  port: int = DEFAULT_HTTP_PORT, reports_dir: Path | None = None,
                  emit: Callable[..., Any] | None = None) -> None:
-        context = WebContext(store=store, registry=registry,
+        context = WebContext(app=Application.from_store(store, registry=registry),
                              reports_dir=reports_dir or default_reports_dir(store.path))
         self.emit = emit or (lambda event, **fields: None)
         self.server = WebServer(create_app(context), host=host, port=port,
