@@ -145,7 +145,10 @@ def performance(judgement: Judgement, outlet_ids: Iterable[str] | None = None) -
         weighted = g.pop("weighted")
         g["mean_corrected_mg_m3"] = weighted / g["hours_valid"] if g["hours_valid"] else None
         rows.append(g)
-    return rows
+    base_order = {r["outlet_id"]: i for i, r in enumerate(judgement.outlets.to_pylist())}
+    first_outlet = {(g["base"], g["source_type"]): min(base_order[o] for o in g["outlets"]) for g in rows}
+    code_order = {code: i for i, code in enumerate(PUBLISHED_CODES)}
+    return sorted(rows, key=lambda g: (first_outlet[(g["base"], g["source_type"])], code_order[g["code"]]))
 
 
 def rollup_rows(judgement: Judgement, level: str = "base_source_type") -> list[dict[str, Any]]:
