@@ -13,7 +13,7 @@ from ultralow.web.context import WebContext
 from ultralow.web.evidence import EvidencePages
 from ultralow.web.i18n import BY_CODE, negotiate
 from ultralow.web.state import SiteState
-from ultralow.web.views import OutletPage, Pages, SearchPage
+from ultralow.web.views import DataPage, OutletPage, Pages, SearchPage
 
 Handler = Callable[[Request], Awaitable[Response]]
 REPORT_NAME = re.compile(r"report-\d{4}-(en|zh)\.(html|pdf)")
@@ -26,6 +26,7 @@ def routes(context: WebContext, state: SiteState) -> tuple[list[BaseRoute], Call
     evidence = EvidencePages(pages)
     outlet = OutletPage(pages)
     search = SearchPage(pages)
+    data = DataPage(pages)
 
     def localised(handler: Handler) -> Handler:
         async def checked(request: Request) -> Response:
@@ -67,6 +68,7 @@ def routes(context: WebContext, state: SiteState) -> tuple[list[BaseRoute], Call
         ("/reports", pages.reports),
         ("/claims", pages.claims),
         ("/search", search.search),
+        ("/data", data.data),
         ("/outlets/{outlet:str}", outlet.outlet),
         ("/evidence/rollup/{base:str}/{source_type:str}", evidence.rollup),
         ("/evidence/performance/{base:str}/{source_type:str}/{code:str}", evidence.performance),

@@ -172,6 +172,17 @@ class Pages:
         })
 
 
+class DataPage:
+    def __init__(self, pages: Pages) -> None:
+        self.pages = pages
+
+    async def data(self, request: Request) -> Response:
+        from ultralow.web.dictionary import DATASETS
+
+        _ = self.pages.gettext(request)
+        return self.pages.page(request, "data.html", "data", _("Open data"), {"datasets": DATASETS})
+
+
 def report_files(folder: Path) -> list[dict[str, Any]]:
     """``report-YYYY-LANG.html|pdf`` files of ``folder``, newest year first."""
     if not folder.is_dir():
