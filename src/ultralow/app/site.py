@@ -83,6 +83,11 @@ def build_site_figures(app: Application, *, corpus: Path | None = None) -> SiteF
     if chosen is None:
         return SiteFigures(None, datetime.now(UTC), None, stamp)
     judgement = app.judge(first=chosen[0], last=chosen[1])
+    # one sort here, so that every page and API request slices hours in (outlet, code, hour) order
+    judgement.tables["hours"] = judgement.hours.sort_by([("outlet_id", "ascending"), ("code", "ascending"),
+                                                         ("hour", "ascending")])
+    judgement.tables["events"] = judgement.tables["events"].sort_by([("start", "ascending"),
+                                                                     ("outlet_id", "ascending")])
     figures = SiteFigures(judgement, datetime.now(UTC), span.last, stamp)
     folder = corpus if corpus is not None else corpus_dir()
     paths = sorted(p for p in folder.glob("*") if p.suffix in CORPUS_SUFFIXES) if folder.is_dir() else []
