@@ -1,0 +1,1 @@
+"""Application services every front end calls (ultralow.app)."""
