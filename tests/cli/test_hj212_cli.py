@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from ultralow.cli import main
 
 KEYS = ["ok", "crc_variant", "defects", "qn", "st", "cn", "pw", "mn", "flag", "pnum", "pno", "data_time", "globals",
-        "values"]
+        "values", "repeated"]
 UTC8 = timezone(timedelta(hours=8))
 
 
@@ -96,7 +96,9 @@ def test_decode_a_raw_stream_from_stdin() -> None:
     result = _ultralow("hj212", "decode", "-", data=stream)
     assert result.returncode == 0, result.stderr
     objects = _json_lines(result.stdout)
-    assert len(objects) == 21
+    assert len(objects) == 22  # the banner line, 20 vectors, the UTF-8 log line
+    banner = objects.pop(0)
+    assert banner["ok"] is False and banner["defects"] == ["no_frame"]  # a line without a frame is reported
     for obj, vector in zip(objects, vectors, strict=False):
         _check(obj, vector)
     last = objects[-1]

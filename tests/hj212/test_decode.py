@@ -223,6 +223,7 @@ def test_json_form_has_exactly_the_documented_keys() -> None:
         "pw": "123456", "mn": "010000A8900016F000100003", "flag": {"version": 1, "split": False, "ack": True},
         "pnum": None, "pno": None, "data_time": "2025-03-03T10:00:00+08:00",
         "globals": {"DataTime": "20250303100000"}, "values": {"a21026": {"Avg": "14.2", "Flag": "N"}},
+        "repeated": {},
     }
 
 

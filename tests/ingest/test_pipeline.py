@@ -155,13 +155,29 @@ def test_data_packet_without_datatime_is_quarantined(pipeline: Pipeline) -> None
 
 def test_unframed_bytes_and_malformed_cp_are_quarantined(pipeline: Pipeline, store: Store) -> None:
     junk = Received(b"http://dtu.example/hb", None, "127.0.0.1:5000", RECEIVED_AT, "tcp", "peer@10")
-    duplicated = packet_bytes(values={"a21026": {"Avg": "1.0"}}).replace(b"a21026-Avg=1.0", b"a21026-Avg=1.0,a21026-Avg=2.0")
+    bare = packet_bytes(values={"a21026": {"Avg": "1.0"}}).replace(b"a21026-Avg=1.0", b"a21026-Avg=1.0;junk")
     from ultralow.hj212 import frame  # re-frame so that only the CP is wrong, not the CRC
-    segment = duplicated[6:-6]
+    segment = bare[6:-6]
     outcomes = pipeline.accept([junk, received(frame(segment))])
     assert [(o.status, o.reason) for o in outcomes] == [
-        ("quarantined", "not an HJ 212 frame"), ("quarantined", "malformed: duplicate_key")]
-    assert quarantine_reasons(store) == ["not an HJ 212 frame", "malformed: duplicate_key"]
+        ("quarantined", "not an HJ 212 frame"), ("quarantined", "malformed: cp_item_without_value")]
+    assert quarantine_reasons(store) == ["not an HJ 212 frame", "malformed: cp_item_without_value"]
+
+
+def test_a_repeated_cp_key_is_stored_with_its_first_value_and_the_raw_frame_keeps_both(
+    pipeline: Pipeline, store: Store
+) -> None:
+    # real loggers repeat keys (59 frames of one capture send B01-Rtd three times): the documented rule is
+    # that the readings take the first value; the raw frame, stored beside them, keeps every value
+    duplicated = packet_bytes(values={"a21026": {"Avg": "1.0"}}).replace(b"a21026-Avg=1.0", b"a21026-Avg=1.0,a21026-Avg=2.0")
+    from ultralow.hj212 import frame
+    raw = frame(duplicated[6:-6])
+    [outcome] = pipeline.accept([received(raw)])
+    assert outcome.status == "stored"
+    values = store.con.execute("SELECT value FROM readings WHERE code = 'a21026'").fetchall()
+    assert values == [(1.0,)]
+    [(kept,)] = store.con.execute("SELECT raw FROM raw_frames").fetchall()
+    assert b"a21026-Avg=1.0,a21026-Avg=2.0" in kept
 
 
 def test_outcomes_keep_the_order_of_a_mixed_batch(pipeline: Pipeline, registry: Registry) -> None:

@@ -12,21 +12,24 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ultralow.hj212 import Flag, Message, Packet, decode_frames, encode_split, format_data_time, split_frames
+from ultralow.hj212 import Flag, Message, Packet, decode_frames, encode_split, format_data_time
 from ultralow.hj212.framing import STANDARD_SEGMENT_BYTES
+from ultralow.hj212.log import read_log_lines
 
 
 def read_packets(stream: BinaryIO) -> Iterator[Packet]:
-    """Packets from a file holding one packet per line, or a raw byte stream.
+    """Packets from a file holding one packet per line (the framing of ``ultralow ingest`` too).
 
-    A file without any carriage return is read as one packet per line: the line end is the file's,
-    not the packet's terminator, so it is not reported as ``lf_only``.
+    The line end is the file's, not the packet's terminator, so CR LF, CR CR LF and LF alike end a line
+    without a defect. A line without any frame gives a packet whose only defect is ``no_frame``.
     """
-    data = stream.read()
-    if b"\r" not in data:
-        lines = [line.rstrip(b" \t") for line in data.split(b"\n")]
-        data = b"".join(line + b"\r\n" for line in lines if line.strip())
-    yield from decode_frames(split_frames(data))
+    lines = list(read_log_lines(stream.read()))
+    packets = iter(decode_frames([frame for line in lines for frame in line.frames]))
+    for line in lines:
+        if not line.frames:
+            yield Packet(raw=line.text, defects=["no_frame"])
+        for _ in line.frames:
+            yield next(packets)
 
 
 @click.group()

@@ -104,6 +104,12 @@ class CodeTables:
 
 
 @cache
+def repeatable_keys() -> frozenset[tuple[str, str]]:
+    """(CN, CP key) pairs whose key the standards repeat on purpose (``PolId=101;PolId=102``)."""
+    return frozenset((row["cn"], row["key"]) for row in _rows("repeatable_keys.csv"))
+
+
+@cache
 def code_tables(with_2025: bool = True) -> CodeTables:
     """The packaged tables; ``with_2025`` adds the (unverified) HJ 212-2025 commands."""
     commands = {

@@ -1,14 +1,16 @@
 """Decode framed HJ 212 packets into :class:`Packet` objects, leniently.
 
 Anything a lenient reader can still use is decoded and the problem is recorded as a defect string;
-nothing here raises on bad input.  Defect names:
+nothing here raises on bad input.  Defect names (their meanings and clauses are in the README):
 
-``no_frame`` ``truncated`` ``missing_terminator`` ``lf_only`` ``trailing_whitespace`` ``length_mismatch``
+``no_frame`` ``truncated`` ``missing_terminator`` ``lf_only`` ``missing_crlf`` ``junk_after_crc``
+``trailing_whitespace`` ``length_mismatch``
 ``unpadded_length`` ``missing_length`` ``oversize_segment`` ``crc_malformed`` ``crc_mismatch``
 ``invalid_utf8`` ``missing_qn`` ``qn_empty`` ``qn_epoch_ms`` ``qn_malformed`` ``missing_st`` ``missing_cn``
 ``missing_pw`` ``missing_mn`` ``missing_flag`` ``bad_flag`` ``split_without_pnum`` ``bad_pnum``
 ``bad_pno`` ``header_item_without_value`` ``duplicate_header_key`` ``missing_cp`` ``cp_unterminated``
-``trailing_text`` ``cp_item_without_value`` ``duplicate_key`` ``bad_datatime``
+``oversize_cp`` ``trailing_text`` ``cp_item_without_value`` ``duplicate_key`` ``bad_datatime``
+``datatime_not_14_digits``
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Final
 
-from ultralow.hj212.cp import read_cp
+from ultralow.hj212.codes import repeatable_keys
+from ultralow.hj212.cp import read_cp, split_items
 from ultralow.hj212.crc import CrcVariant, crc_hj212, crc_hj212_many, match_variant
 from ultralow.hj212.framing import Frame, split_frames
 from ultralow.hj212.packet import FLAGS, Packet
@@ -28,6 +31,8 @@ CpDecryptor = Callable[[Packet, str], str]
 
 _HEADER_KEYS: Final = frozenset({"QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO"})
 _FLAG_DIGITS: Final = 3  # Flag is an integer 0..255
+_MAX_CP_CHARS: Final = 950  # HJ 212-2017 Table 3: CP is 0..950 characters
+_DATATIME_DIGITS: Final = 14  # HJ 212-2017 Table 4: DataTime is YYYYMMDDhhmmss
 _COUNT_DIGITS: Final = 9  # PNUM and PNO are N4 (HJ 212-2017 Table 3); zero-padded longer forms are read too
 # The header in the standard's order with every field present (HJ 212-2017 Table 3), the usual case.
 _STANDARD_KEYS: Final = ("QN", "ST", "CN", "PW", "MN", "Flag")
@@ -143,18 +148,32 @@ def _check_header(packet: Packet) -> None:
         defects.append("split_without_pnum")
 
 
+def _repeated(cp: str) -> dict[str, list[str]]:
+    every: dict[str, list[str]] = {}
+    for key, value in split_items(cp)[0]:
+        every.setdefault(key, []).append(value)
+    return {key: texts for key, texts in every.items() if len(texts) > 1}
+
+
 def _fill_cp(packet: Packet, cp: str) -> None:
     packet.cp = cp
     packet.values, packet.globals, bad, duplicate = read_cp(cp)
+    if len(cp) > _MAX_CP_CHARS:
+        packet.defects.append("oversize_cp")
     if bad:
         packet.defects.append("cp_item_without_value")
     if duplicate:
-        packet.defects.append("duplicate_key")
+        packet.repeated = _repeated(cp)
+        allowed = repeatable_keys()
+        if any((packet.cn, key) not in allowed for key in packet.repeated):
+            packet.defects.append("duplicate_key")
     data_time = packet.globals.get("DataTime")
     if data_time is not None:
         packet.data_time = parse_data_time(data_time)
         if packet.data_time is None:
             packet.defects.append("bad_datatime")
+        elif len(data_time.strip()) != _DATATIME_DIGITS:
+            packet.defects.append("datatime_not_14_digits")
 
 
 def parse_segment(packet: Packet, decrypt: CpDecryptor | None = None) -> Packet:

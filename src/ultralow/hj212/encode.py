@@ -97,11 +97,12 @@ def encode_split(message: Message, limit: int = STANDARD_SEGMENT_BYTES) -> list[
     """Frames for ``message``, split into sub-packets (Flag D, PNUM, PNO) when above ``limit`` bytes.
 
     Each sub-packet repeats the globals (DataTime) and carries its own QN, as in HJ 212-2017 C.47-C.50;
-    a factor's items are never split across sub-packets.
+    a factor's items are never split across sub-packets. A message that already carries PNUM or PNO
+    (a device's own sub-packet) is framed as it is: splitting it again would collide with its siblings.
     """
     whole = encode_segment(message)
-    if len(whole.encode("utf-8")) <= limit:
-        return [frame(whole)]
+    if len(whole.encode("utf-8")) <= limit or message.pnum is not None or message.pno is not None:
+        return [frame(whole)]  # a message that is already a sub-packet is sent as it is
     base_flag = message.flag or Flag(1, False, True)
     flag = Flag(base_flag.version, True, base_flag.ack)
     head_groups = [f"{key}={value}" for key, value in message.globals.items()]

@@ -129,9 +129,12 @@ class StreamFramer:
             term = buf[end + 4]
             if term == 0x0D and end + 5 < n and buf[end + 5] == 0x0A:
                 return self._take(end + 6, self._make(6, end, end + 6, declared, []))
-            if term == 0x0A:
+            if term == 0x0A and buf[end + 3] != 0x0D:  # a CR just before means LLLL is one too large
                 return self._take(end + 5, self._make(6, end, end + 5, declared, ["lf_only"]))
             if not (term == 0x0D and end + 5 == n) or final:
+                after = self._after_verified_crc(end, final)
+                if after is not None:
+                    return after
                 return self._by_delimiter(6, declared, [], final)
         if final:
             return self._by_delimiter(6, declared, [], final)
@@ -140,6 +143,36 @@ class StreamFramer:
         if early is None and n > _frame_overhead(self.max_segment):
             return self._drop_stale()  # LLLL above max_segment: this header cannot start a frame
         return early
+
+    def _after_verified_crc(self, end: int, final: bool) -> Frame | None:
+        """The frame ``[0, end + 4)`` when its CRC verifies although no CR LF follows it.
+
+        LLLL and the CRC agree, so the frame is whole; what follows names the fault: the next ``##``
+        at once is ``missing_crlf`` (frames glued in one write), other bytes up to the line end or the
+        next header are ``junk_after_crc`` (e.g. the four characters ``\\r\\n`` written by a logger, or a
+        doubled CR).  None when the CRC does not verify, or when the end of the junk has not arrived.
+        """
+        buf = self._buf
+        crc = bytes(buf[end : end + 4])
+        if not _HEXDIGITS.issuperset(crc):
+            return None
+        segment = bytes(buf[6:end])
+        if match_variant(segment, crc.decode("ascii"), crc_hj212(segment)) is None:
+            return None
+        declared = end - 6
+        if buf.startswith(b"##", end + 4):
+            return self._take(end + 4, Frame(bytes(buf[: end + 4]), segment, declared, crc.decode(), ["missing_crlf"]))
+        nl = buf.find(b"\n", end + 4)
+        nxt = buf.find(b"##", end + 4)
+        if nl < 0 and nxt < 0:
+            if not final:
+                return None
+            cut, defects = len(buf), ["junk_after_crc", "missing_terminator"]
+        elif nxt >= 0 and (nl < 0 or nxt < nl):
+            cut, defects = nxt, ["junk_after_crc", "missing_crlf"]
+        else:
+            cut, defects = nl + 1, ["junk_after_crc"]
+        return self._take(cut, Frame(bytes(buf[:cut]), segment, declared, crc.decode(), defects))
 
     def _drop_stale(self) -> Frame:
         """Drop the header at offset 0 and every later one that can no longer start a frame.
@@ -165,6 +198,13 @@ class StreamFramer:
         if crc_text is None:
             defects.append("crc_malformed")
         return Frame(bytes(buf[:raw_end]), bytes(buf[start:end]), declared, crc_text, defects)
+
+    def _crc_verifies(self, start: int, seg_stop: int, seg_end: int) -> bool:
+        crc = bytes(self._buf[seg_stop:seg_end])
+        if len(crc) != 4 or not _HEXDIGITS.issuperset(crc):
+            return False
+        segment = bytes(self._buf[start:seg_stop])
+        return match_variant(segment, crc.decode("ascii"), crc_hj212(segment)) is not None
 
     def _by_delimiter(
         self, start: int, declared: int | None, defects: list[str], final: bool, require_crc: bool = False
@@ -201,6 +241,10 @@ class StreamFramer:
                                              [*defects, "truncated"]))
         seg_stop = seg_end - 4
         if declared is not None and declared != seg_stop - start:
+            if declared > seg_stop - start and not require_crc and not self._crc_verifies(start, seg_stop, seg_end):
+                # shorter than LLLL says and its last four characters are no CRC of it: a cut frame
+                return self._take(raw_end, Frame(bytes(buf[:raw_end]), bytes(buf[start:seg_end]), declared,
+                                                 None, [*defects, "truncated"]))
             defects.append("length_mismatch")
         if require_crc:
             if nl == self._early_refused:

@@ -59,6 +59,8 @@ class Packet:
     globals: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     cp: str | None = None  # the CP body between ``CP=&&`` and ``&&`` (after decryption), None if absent
+    # keys sent more than once → every value in order; ``values``/``globals`` keep the first
+    repeated: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -110,4 +112,5 @@ class Packet:
             "data_time": self.data_time.isoformat() if self.data_time is not None else None,
             "globals": dict(self.globals),
             "values": {code: dict(suffixes) for code, suffixes in self.values.items()},
+            "repeated": {key: list(texts) for key, texts in self.repeated.items()},
         }

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from ultralow.hj212 import StreamFramer, decode_frame
+from ultralow.hj212 import decode_frame
+from ultralow.hj212.log import read_log_lines
 from ultralow.ingest.received import Received
 
 SOURCE = "hj212-file"
@@ -16,20 +17,15 @@ def parse_hj212_log(data: bytes, label: str, received_at: datetime) -> Iterator[
     """One :class:`Received` per frame found, located as ``label:line``.
 
     A line holding anything besides frames (junk, a cut packet without CRC) also yields an unframed item,
-    so that it is quarantined rather than dropped. The line end is the file's, not the packet's, so each
-    line is framed as if it ended with CR LF (the codec's framing, as in ``ultralow hj212 decode``).
+    so that it is quarantined rather than dropped. Lines are framed by :func:`ultralow.hj212.log.read_log_lines`,
+    the same path as ``ultralow hj212 decode``.
     """
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        line = line.rstrip(b"\r \t")
-        if not line.strip():
-            continue
-        framer = StreamFramer()
-        frames = [*framer.feed(line + b"\r\n"), *framer.flush()]
-        location = f"{label}:{number}"
-        for frame in frames:
+    for line in read_log_lines(data):
+        location = f"{label}:{line.number}"
+        for frame in line.frames:
             yield Received(frame.raw, decode_frame(frame), "file", received_at, SOURCE, location)
-        if not frames or framer.junk_bytes:
-            yield Received(line, None, "file", received_at, SOURCE, location)
+        if line.junk:
+            yield Received(line.text, None, "file", received_at, SOURCE, location)
 
 
 def read_hj212_log(path: str | Path, received_at: datetime) -> list[Received]:

@@ -22,11 +22,12 @@ from ultralow.store.frames import FrameKey, append_frames, append_quarantine, fi
 from ultralow.store.watermarks import FrameMarks
 
 # Defects after which the content of a frame cannot be trusted (the others are tolerated and the frame
-# is kept as sent). CRC defects are judged separately, with the per-MN Modbus allowance.
+# is kept as sent). CRC defects are judged separately, with the per-MN Modbus allowance. A repeated CP key
+# (``duplicate_key``) is tolerated: the readings take its first value, the raw frame keeps every one.
 MALFORMED: Final = frozenset(
     {
         "no_frame", "truncated", "crc_malformed", "invalid_utf8", "missing_cn", "missing_mn", "missing_cp",
-        "cp_unterminated", "cp_item_without_value", "duplicate_key", "duplicate_header_key", "bad_flag",
+        "cp_unterminated", "cp_item_without_value", "duplicate_header_key", "bad_flag",
         "split_without_pnum", "bad_pnum", "bad_pno", "header_item_without_value",
     }
 )
