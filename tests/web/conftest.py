@@ -3,13 +3,12 @@ Chromium (one browser per test module). Screenshots go to ``test-output/web/`` (
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-import subprocess
-import sys
 
 from ultralow.app import Application
 from ultralow.registry import load_registry
