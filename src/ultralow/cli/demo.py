@@ -15,6 +15,7 @@ from ultralow.cli.options import db_option, format_option
 from ultralow.demo.job import DemoError, DemoOptions, run_demo
 from ultralow.demo.render import RichSteps, print_summary, summary_json
 from ultralow.demo.scenario import ScenarioError
+from ultralow.demo.site import DEFAULT_HTTP_PORT, site_hint, site_service
 from ultralow.ingest import Pipeline
 from ultralow.receiver.events import EventLog
 from ultralow.receiver.server import Receiver
@@ -33,9 +34,11 @@ from ultralow.store import Store, StoreError
 @click.option("--no-serve", is_flag=True, help="Finish after the summary instead of serving the store.")
 @click.option("--hj212-port", envvar="ULTRALOW_HJ212_PORT", type=click.IntRange(0, 65535), default=9212,
               show_default=True, help="Port the receiver listens on after the summary (without --no-serve).")
+@click.option("--http-port", envvar="ULTRALOW_HTTP_PORT", type=click.IntRange(0, 65535), default=DEFAULT_HTTP_PORT,
+              show_default=True, help="Port of the public site after the summary (without --no-serve).")
 @format_option("table", "json")
 def demo(seed: int, db: str, days: int | None, outlets: int | None, no_serve: bool, hj212_port: int,
-         fmt: str) -> None:
+         http_port: int, fmt: str) -> None:
     """Run a year of the SYNTHETIC demo group end to end: a fresh store (an earlier demo store at --db is
     replaced), minute data for every outlet bulk-loaded through `ultralow ingest`'s file path, the last hours
     streamed by virtual loggers over HJ 212/TCP to the real receiver, the compliance engine, and a summary per
@@ -59,18 +62,30 @@ def demo(seed: int, db: str, days: int | None, outlets: int | None, no_serve: bo
             check = result.claims["result"]
             out.print("[bold]Claim check of the corpus text against the demo year[/] (synthetic evidence)")
             print_check(check.checked, check.findings, check.evidence)
-    if not no_serve:
-        serve_store(Path(db), result.registry, hj212_port, err)
+    if no_serve:
+        err.print(site_hint(Path(db), http_port, serving=False), markup=False, highlight=False, soft_wrap=True)
+    else:
+        serve_store(Path(db), result.registry, hj212_port, err, http_port=http_port)
 
 
-def serve_store(db: Path, registry: Registry, port: int, err: Console) -> None:
-    """Keep the demo store open behind the real receiver on 127.0.0.1 until SIGTERM or Ctrl-C."""
+def serve_store(db: Path, registry: Registry, port: int, err: Console, http_port: int = DEFAULT_HTTP_PORT) -> None:
+    """Keep the demo store open behind the real receiver and the public site on 127.0.0.1 until SIGTERM or
+    Ctrl-C."""
     with Store(db) as store:
         receiver = Receiver(Pipeline(store, registry).accept, host="127.0.0.1", port=port, events=EventLog())
+
+        def on_site(event: str, **fields: object) -> None:
+            if event == "web_listening":
+                err.print(site_hint(db, int(str(fields["url"]).rsplit(":", 1)[1].strip("/")), serving=True),
+                          markup=False, highlight=False, soft_wrap=True)
+            else:
+                receiver.events.emit(event, **fields)
+
+        site = site_service(store, registry, http_port, emit=on_site)
         err.print(f"serving {db}: HJ 212 receiver on 127.0.0.1:{port} (Ctrl-C to stop)", markup=False,
                   highlight=False, soft_wrap=True)
         try:
-            uvloop.run(run_until_signalled([receiver]))
+            uvloop.run(run_until_signalled([receiver, site]))
         except OSError as exc:
             click.echo(f"error: cannot listen on 127.0.0.1:{port}: {exc}", err=True)
             sys.exit(1)

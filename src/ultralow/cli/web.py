@@ -8,14 +8,19 @@ from pathlib import Path
 import click
 import uvloop
 
+from ultralow.app import Application, ProblemReporter
 from ultralow.cli.options import config_option, db_option
+from ultralow.problems import ProblemsError
 from ultralow.receiver.services import run_until_signalled
-from ultralow.registry import RegistryError
-from ultralow.store import Store, StoreError, resolve_registry
 from ultralow.web.app import create_app
 from ultralow.web.context import WebContext, default_reports_dir
 from ultralow.web.options import http_options
 from ultralow.web.server import WebServer
+
+
+def config_given(ctx: click.Context) -> bool:
+    source = ctx.get_parameter_source("config")
+    return source is not None and source.name != "DEFAULT"
 
 
 @click.command()
@@ -25,22 +30,12 @@ from ultralow.web.server import WebServer
 def web(db: str, config: str, http_host: str | None, http_port: int | None, reports_dir: str | None) -> None:
     """Serve the public responsibility site, its open data and API (/api/v1, docs at /api/docs) from the
     store, read-only, until SIGTERM or Ctrl-C. `ultralow serve` runs the same site beside the receiver."""
-    if not Path(db).exists():
-        click.echo(f"error: no store at {db}", err=True)
-        sys.exit(1)
     try:
-        store = Store(db, read_only=True)
-    except StoreError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    try:
-        registry = resolve_registry(config, store)
-    except RegistryError as exc:
-        store.close()
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+        app = Application.open(db, config, config_given=config_given(click.get_current_context()))
+    except ProblemsError as exc:
+        sys.exit(ProblemReporter(lambda line: click.echo(line, err=True)).report(exc))
     reports = Path(reports_dir) if reports_dir else default_reports_dir(Path(db))
-    context = WebContext(store=store, registry=registry, reports_dir=reports)
+    context = WebContext(app=app, reports_dir=reports)
     server = WebServer(create_app(context), host=http_host or "127.0.0.1",
                        port=8080 if http_port is None else http_port,
                        on_listening=lambda url: click.echo(f"site: {url}/ (Ctrl-C to stop)", err=True))
@@ -51,5 +46,5 @@ def web(db: str, config: str, http_host: str | None, http_port: int | None, repo
         click.echo(f"error: cannot listen on {server.host}:{server.port}: {exc}", err=True)
         sys.exit(1)
     finally:
-        store.close()
+        app.close()
 

@@ -90,6 +90,51 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         "raw_frames.data_time (the packet's plant-local DataTime): finds resent frames that carry no QN",
         ("ALTER TABLE raw_frames ADD COLUMN data_time TIMESTAMP",),
     ),
+    Migration(
+        20,
+        "ledgers: rows with revisions and evidence, approvals, imported files (ultralow.ledger)",
+        (
+            # one row per (row_id, revision); a correction is the next revision, never an update
+            """CREATE TABLE ledger_rows (
+                row_id VARCHAR NOT NULL,
+                revision INTEGER NOT NULL,
+                kind VARCHAR NOT NULL,
+                year INTEGER NOT NULL,
+                base VARCHAR,
+                country VARCHAR,
+                data VARCHAR NOT NULL,
+                content_sha256 VARCHAR NOT NULL,
+                evidence_document VARCHAR NOT NULL,
+                evidence_sha256 VARCHAR NOT NULL,
+                entered_by VARCHAR NOT NULL,
+                entered_at DATE NOT NULL,
+                imported_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                source_file VARCHAR NOT NULL,
+                source_line INTEGER NOT NULL,
+                replaces_revision INTEGER,
+                PRIMARY KEY (row_id, revision)
+            )""",
+            """CREATE TABLE ledger_approvals (
+                row_id VARCHAR NOT NULL,
+                revision INTEGER NOT NULL,
+                approved_by VARCHAR NOT NULL,
+                approved_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                note VARCHAR,
+                PRIMARY KEY (row_id, revision)
+            )""",
+            """CREATE TABLE ledger_imports (
+                import_id INTEGER NOT NULL,
+                path VARCHAR NOT NULL,
+                file_sha256 VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                rows INTEGER NOT NULL,
+                new_rows INTEGER NOT NULL,
+                new_revisions INTEGER NOT NULL,
+                unchanged INTEGER NOT NULL,
+                imported_at TIMESTAMP WITH TIME ZONE NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST_VERSION: Final = MIGRATIONS[-1].version

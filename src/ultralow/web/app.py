@@ -3,7 +3,8 @@ sub-applications, behind the security headers."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -11,26 +12,42 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from ultralow.web import pages
+from ultralow.web import api, openapi, pages
 from ultralow.web.context import WebContext
 from ultralow.web.headers import SecurityHeaders
+from ultralow.web.state import SiteState
 from ultralow.web.subapps import SubApp, registered
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def create_app(context: WebContext, *, subapps: Sequence[SubApp] | None = None) -> Starlette:
+def create_app(context: WebContext, *, subapps: Sequence[SubApp] | None = None,
+               build_on_start: bool = True) -> Starlette:
     """The site for ``context``. ``subapps`` (default: those in ``ultralow.web.subapps.registered()``) are
-    mounted at their paths before the site's own routes, so ``/ops`` belongs to the dashboard."""
+    mounted at their paths before the site's own routes, so ``/ops`` belongs to the dashboard.
+
+    The figures are built in a worker thread when the server starts (``build_on_start``), or by calling
+    ``app.state.site.refresh()``; pages say so while the first build runs."""
     mounted: list[BaseRoute] = [
         Mount(sub.path, app=sub.build(context)) for sub in (registered() if subapps is None else subapps)
     ]
-    page_routes, not_found = pages.routes(context)
+    state = SiteState(context)
+    page_routes, not_found = pages.routes(context, state)
     site_routes: list[BaseRoute] = [
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        *openapi.routes(),
+        *api.routes(context, state),
         *page_routes,
     ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if build_on_start and state.build is None:
+            state.start_refresh()  # in a worker thread: the server answers at once
+        yield
+
     app = Starlette(routes=[*mounted, *site_routes], middleware=[Middleware(SecurityHeaders)],
-                    exception_handlers={404: not_found})
+                    exception_handlers={404: not_found}, lifespan=lifespan)
     app.state.context = context
+    app.state.site = state
     return app

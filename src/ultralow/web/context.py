@@ -1,26 +1,38 @@
-"""What the web application is built on: the store it reads, the group's registry, the reports folder."""
+"""What the web application is built on: the application layer on the store, the reports folder, the
+corpus texts whose claims the site checks."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from ultralow.app import Application
 from ultralow.registry import Registry
 from ultralow.store import Store
 
 
 @dataclass
 class WebContext:
-    """The open store (shared with the receiver under ``ultralow serve``, read-only under ``ultralow web``),
-    its registry and the folder holding the annual report files (``report-YYYY-LANG.html|pdf``)."""
+    """The application layer (its store is shared with the receiver under ``ultralow serve``, read-only
+    under ``ultralow web``), the folder of the annual report files (``report-YYYY-LANG.html|pdf``) and the
+    corpus folder (None: ``ultralow.claims.corpus_dir()``)."""
 
-    store: Store
-    registry: Registry
+    app: Application
     reports_dir: Path
+    corpus_dir: Path | None = None
+    refresh_interval_s: float = 60.0  # how often a changed store may trigger a rebuild of the figures
+
+    @property
+    def store(self) -> Store:
+        return self.app.store
+
+    @property
+    def registry(self) -> Registry:
+        return self.app.registry
 
     @property
     def db(self) -> Path:
-        return self.store.path
+        return self.app.store.path
 
 
 def default_reports_dir(db: Path) -> Path:

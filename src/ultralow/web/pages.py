@@ -1,27 +1,39 @@
-"""The public site's pages: thin handlers that ask the application layer for figures and render them."""
+"""Routes of the public site (``/en/…`` and ``/zh/…``), bound to one ``SiteState``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from ultralow.web.context import WebContext
-from ultralow.web.i18n import BY_CODE, negotiate, translations
-from ultralow.web.rendering import N_, language_of, render
+from ultralow.web.evidence import EvidencePages
+from ultralow.web.i18n import BY_CODE, negotiate
+from ultralow.web.state import SiteState
+from ultralow.web.views import DataPage, OutletPage, Pages, SearchPage
 
-DEMO_GROUP_NAME = N_("Demo aluminium group")
-
-
-def group_name(context: WebContext, request: Request) -> str:
-    name = context.registry.group_name
-    return name if name else translations(language_of(request).code).gettext(DEMO_GROUP_NAME)
+Handler = Callable[[Request], Awaitable[Response]]
+REPORT_NAME = re.compile(r"report-\d{4}-(en|zh)\.(html|pdf)")
 
 
-def routes(context: WebContext) -> tuple[list[Route], Callable[[Request, Exception], Awaitable[Response]]]:
-    """Routes of the public pages bound to ``context``, and the handler of 404s in the page frame."""
+def routes(context: WebContext, state: SiteState) -> tuple[list[BaseRoute], Callable[[Request, Exception],
+                                                                                         Awaitable[Response]]]:
+    """The public pages' routes and the handler of 404s in the page frame."""
+    pages = Pages(context, state)
+    evidence = EvidencePages(pages)
+    outlet = OutletPage(pages)
+    search = SearchPage(pages)
+    data = DataPage(pages)
+
+    def localised(handler: Handler) -> Handler:
+        async def checked(request: Request) -> Response:
+            if request.path_params["lang"] not in BY_CODE:
+                return await pages.not_found(request)
+            return await handler(request)
+        return checked
 
     async def root(request: Request) -> Response:
         language = negotiate(request.headers.get("accept-language"))
@@ -36,28 +48,34 @@ def routes(context: WebContext) -> tuple[list[Route], Callable[[Request, Excepti
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(f"/{language.code}/{slug}{query}", status_code=307)
 
-    async def home(request: Request) -> Response:
-        if request.path_params["lang"] not in BY_CODE:
-            return not_found(request)
-        gettext = translations(language_of(request).code).gettext
-        return render(request, "home.html", {
-            "title": gettext("Responsibility and performance, from the evidence"),
-            "group_name": group_name(context, request),
-        })
-
-    def not_found(request: Request) -> HTMLResponse:
-        gettext = translations(language_of(request).code).gettext
-        return render(request, "error.html", {
-            "title": gettext("Page not found"),
-            "message": gettext("There is no page at this address."),
-            "group_name": group_name(context, request),
-        }, status_code=404)
+    async def report_file(request: Request) -> Response:
+        name = request.path_params["name"]
+        path = context.reports_dir / name
+        if not REPORT_NAME.fullmatch(name) or not path.is_file():
+            return await pages.not_found(request)
+        return FileResponse(path)
 
     async def on_404(request: Request, exc: Exception) -> Response:
-        return not_found(request)
+        return await pages.not_found(request)
 
-    return [
-        Route("/", root),
-        Route("/{lang:str}/", home),
-        Route("/{slug:str}", unprefixed),
-    ], on_404
+    prefixed: list[tuple[str, Handler]] = [
+        ("/", pages.home),
+        ("/who-we-are", pages.who_we_are),
+        ("/what-we-do", pages.what_we_do),
+        ("/esg", pages.esg),
+        ("/social", pages.social),
+        ("/overseas", pages.overseas),
+        ("/reports", pages.reports),
+        ("/claims", pages.claims),
+        ("/search", search.search),
+        ("/data", data.data),
+        ("/outlets/{outlet:str}", outlet.outlet),
+        ("/evidence/rollup/{base:str}/{source_type:str}", evidence.rollup),
+        ("/evidence/performance/{base:str}/{source_type:str}/{code:str}", evidence.performance),
+        ("/charts/monthly-tonnes.svg", evidence.monthly_tonnes_svg),
+        ("/charts/outlet/{outlet:str}/{code:str}/{month:int}.svg", evidence.outlet_svg),
+    ]
+    table: list[BaseRoute] = [Route("/", root), Route("/reports/{name:str}", report_file)]
+    table += [Route("/{lang:str}" + path, localised(handler)) for path, handler in prefixed]
+    table.append(Route("/{slug:str}", unprefixed))
+    return table, on_404

@@ -47,7 +47,7 @@ class WebServer:
         self.host = host
         self.port = port
         self.config = uvicorn.Config(
-            app, host=host, port=port, lifespan="off", access_log=access_log, log_level="warning",
+            app, host=host, port=port, lifespan="on", access_log=access_log, log_level="warning",
             timeout_keep_alive=int(timeout_keep_alive_s), server_header=False,
             limit_concurrency=256, h11_max_incomplete_event_size=16 * 1024,
         )

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ultralow.app import Application
 from ultralow.registry import Registry
 from ultralow.store import Store
 from ultralow.web.app import create_app
 from ultralow.web.context import WebContext, default_reports_dir
+from ultralow.web.reader import ReaderStore
 from ultralow.web.server import WebServer
 
 DEFAULT_HTTP_HOST = "127.0.0.1"
@@ -27,8 +29,9 @@ class SiteService:
     def __init__(self, store: Store, registry: Registry, *, host: str = DEFAULT_HTTP_HOST,
                  port: int = DEFAULT_HTTP_PORT, reports_dir: Path | None = None,
                  emit: Callable[..., Any] | None = None) -> None:
-        context = WebContext(store=store, registry=registry,
+        context = WebContext(app=Application.from_store(ReaderStore(store), registry=registry),
                              reports_dir=reports_dir or default_reports_dir(store.path))
+        self.context = context
         self.emit = emit or (lambda event, **fields: None)
         self.server = WebServer(create_app(context), host=host, port=port,
                                 on_listening=lambda url: self.emit("web_listening", url=url + "/"))
@@ -50,3 +53,4 @@ class SiteService:
         if self.running:
             await self.server.stop()
             self.running = False
+        self.context.store.close()
