@@ -6,6 +6,7 @@ The receiver is what must not stop: when the site's port cannot be bound, that i
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,8 @@ class SiteService:
                              reports_dir=reports_dir or default_reports_dir(store.path))
         self.context = context
         self.emit = emit or (lambda event, **fields: None)
-        self.server = WebServer(create_app(context), host=host, port=port,
+        self.app = create_app(context)
+        self.server = WebServer(self.app, host=host, port=port,
                                 on_listening=lambda url: self.emit("web_listening", url=url + "/"))
         self.running = False
 
@@ -53,4 +55,7 @@ class SiteService:
         if self.running:
             await self.server.stop()
             self.running = False
+        # a rebuild still judging on the site's connection: cancel its query, let the thread end
+        self.context.store.con.interrupt()
+        await asyncio.get_running_loop().run_in_executor(None, self.app.state.site.join, 30.0)
         self.context.store.close()

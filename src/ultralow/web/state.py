@@ -34,6 +34,7 @@ class SiteState:
         self._lock = threading.Lock()
         self._building = False
         self._checked_at = 0.0
+        self._thread: threading.Thread | None = None
 
     def refresh(self) -> Build:
         """Build the figures and the index now (in the calling thread)."""
@@ -61,8 +62,17 @@ class SiteState:
             if self._building:
                 return False
             self._building = True
-        threading.Thread(target=self._run, name="ultralow-site-build", daemon=True).start()
+        self._thread = threading.Thread(target=self._run, name="ultralow-site-build", daemon=True)
+        self._thread.start()
         return True
+
+    def join(self, timeout_s: float) -> bool:
+        """Wait for a running rebuild to end (True when none runs any more). A daemon thread still inside
+        DuckDB when the interpreter exits aborts the process, so the service stops it first."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout_s)
+        return thread is None or not thread.is_alive()
 
     @property
     def building(self) -> bool:
