@@ -11,8 +11,10 @@ from ultralow.cli.demo import demo
 from ultralow.cli.export import export
 from ultralow.cli.hj212 import hj212
 from ultralow.cli.ingest import ingest
+from ultralow.cli.marks import marks
 from ultralow.cli.serve import serve
 from ultralow.cli.simulate import simulate
+from ultralow.cli.users import user
 from ultralow.cli.web import web
 
 
@@ -34,3 +36,5 @@ main.add_command(export)
 main.add_command(claims)
 main.add_command(compliance)
 main.add_command(web)
+main.add_command(user)
+main.add_command(marks)
