@@ -314,7 +314,8 @@ class OpsStore:
     def audit(self, *, actor: str | None = None, action: str | None = None, limit: int | None = None,
               offset: int = 0) -> list[AuditRow]:
         """Newest first; ``action`` matches a prefix (``mark`` finds mark.add and mark.withdraw)."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         if actor:
             where.append("actor = ?")
             params.append(actor)
@@ -428,7 +429,8 @@ class OpsStore:
 
     def alarms(self, *, outlet_id: str | None = None, open_only: bool = False, limit: int | None = None
                ) -> list[Alarm]:
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         if outlet_id:
             where.append("outlet_id = ?")
             params.append(outlet_id)

@@ -118,7 +118,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
         return endpoint
 
     async def read_form(request: Request) -> dict[str, str]:
-        cached = getattr(request.state, "form", None)
+        cached: dict[str, str] | None = getattr(request.state, "form", None)
         if cached is not None:
             return cached
         form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FIELD_BYTES)
