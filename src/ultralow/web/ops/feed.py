@@ -92,7 +92,14 @@ class LiveFeed:
         device = {"last_packet_at": received.isoformat(timespec="seconds"), "peer": self.peer_of(packet.mn),
                   "connected": True}
         self.devices[outlet.id] = device
-        data_time = packet.data_time
+        if device["peer"] is None:  # a first frame: its connection learns the MN once the frame is settled
+            try:
+                asyncio.get_running_loop().call_soon(self._late_peer, outlet.id, packet.mn)
+            except RuntimeError:
+                pass
+        data_time = packet.data_time  # the plant's clock time; the store keeps it without the offset
+        if data_time is not None and data_time.tzinfo is not None:
+            data_time = data_time.replace(tzinfo=None)
         self.publish({"type": "values", "outlet_id": outlet.id, "kind": kind, "cn": packet.cn,
                       "data_time": None if data_time is None else data_time.isoformat(), "values": values,
                       "device": device, "status": outcome.status, "sent_ms": time.time() * 1000.0})
@@ -100,23 +107,34 @@ class LiveFeed:
             for listener in self.listeners:
                 listener(outlet.id, data_time)
 
+    def _late_peer(self, outlet_id: str, mn: str) -> None:
+        self._peers_at = 0.0
+        peer = self.peer_of(mn)
+        if peer is not None:
+            device = {**self.devices.get(outlet_id, {}), "peer": peer, "connected": True}
+            self.devices[outlet_id] = device
+            self.publish({"type": "device", "outlet_id": outlet_id, "device": device})
+
     def peer_of(self, mn: str) -> str | None:
         """The address of the connection an MN last sent on (from the receiver's connections)."""
         now = time.monotonic()
         if mn not in self._peers or now - self._peers_at > PEER_REFRESH_S:
-            self._peers = self.connected()
+            # called for a frame the store took: its connection may not count as authenticated until the
+            # reply is settled, so every open connection that carried the MN counts here
+            self._peers = self.connected(authenticated_only=False)
             self._peers_at = now
         return self._peers.get(mn)
 
-    def connected(self) -> dict[str, str]:
-        """MN → peer address of every open, authenticated connection."""
+    def connected(self, *, authenticated_only: bool = True) -> dict[str, str]:
+        """MN → peer address of every open (authenticated) connection."""
         if self.receiver is None:
             return {}
         out: dict[str, str] = {}
         for _ in range(3):  # the set may change under us when called off the receiver's loop
             try:
                 for conn in list(self.receiver.connections):
-                    if getattr(conn, "authenticated", False) and getattr(conn, "close_reason", None) is None:
+                    if (getattr(conn, "authenticated", False) or not authenticated_only) \
+                            and getattr(conn, "close_reason", None) is None:
                         for mn in list(conn.sessions):
                             out[mn] = conn.peer
                 return out

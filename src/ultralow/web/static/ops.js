@@ -44,13 +44,15 @@
         cell(outlet, code, "data_time").textContent = m.data_time || "";
       });
     }
-    var d = m.device || {};
+    onDevice(outlet, m.device || {});
+    outlet.dataset.lastMs = String(m.sent_ms);
+  }
+  function onDevice(outlet, d) {
     var conn = outlet.querySelector('[data-field="connected"]');
     conn.dataset.on = "yes";
     conn.textContent = "connected";
     outlet.querySelector('[data-field="last_packet_at"]').textContent = d.last_packet_at || "—";
     if (d.peer) { outlet.querySelector('[data-field="peer"]').textContent = d.peer; }
-    outlet.dataset.lastMs = String(m.sent_ms);
   }
   function onHours(m) {
     var outlet = outletOf(m.outlet_id);
@@ -94,6 +96,7 @@
     document.body.dataset.received = String(received);
     if (m.type === "values") { onValues(m); }
     else if (m.type === "hours") { onHours(m); }
+    else if (m.type === "device") { var o = outletOf(m.outlet_id); if (o) { onDevice(o, m.device); } }
     else if (m.type === "alarm") { onAlarm(m); }
   };
 }());
