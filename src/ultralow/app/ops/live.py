@@ -46,7 +46,8 @@ class HourFigure:
     exceeded: bool
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "hour": self.hour.isoformat(), "value_mg_m3": self.value_mg_m3,
+        value = None if self.value_mg_m3 is None else round(self.value_mg_m3, 2)
+        return {"code": self.code, "hour": self.hour.isoformat(), "value_mg_m3": value,
                 "limit_mg_m3": self.limit_mg_m3, "valid_minutes": self.valid_minutes, "status": self.status,
                 "exceeded": self.exceeded}
 
