@@ -26,7 +26,7 @@ class WebContext:
     # the dashboard (ultralow.web.ops): the receiver's live feed when it runs in this process, and how often
     # the running hours are judged
     ops_feed: Any = None
-    ops_interval_s: float = 10.0
+    ops_interval_s: float = 5.0
     # hooks of sub-applications: when the server starts, before it stops (streams end), after it stopped
     on_start: list[Callable[[], None]] = field(default_factory=list)
     before_stop: list[Callable[[], None]] = field(default_factory=list)
