@@ -75,6 +75,8 @@ class Run:
     event_at: dict[tuple[str, str], float] = field(default_factory=dict)
     seconds: float = 0.0
     events: int = 0
+    cookie: dict[str, str] = field(default_factory=dict)
+    monitor: dict[str, object] = field(default_factory=dict)
 
 
 async def drive(port: int, schedule: list[list[Outgoing]], speed: float, run: Run) -> None:
@@ -100,6 +102,7 @@ async def drive(port: int, schedule: list[list[Outgoing]], speed: float, run: Ru
 
 
 async def subscribe(base: str, run: Run, ready: asyncio.Event, stop: asyncio.Event) -> None:
+    """Sign in, then read the event stream until ``stop``; at the end, the monitor's counters."""
     async with httpx.AsyncClient(base_url=base, timeout=None) as client:
         page = await client.get("/ops/login")
         token = re.search(r'name="csrf" value="([^"]+)"', page.text)
@@ -108,7 +111,9 @@ async def subscribe(base: str, run: Run, ready: asyncio.Event, stop: asyncio.Eve
         answer = await client.post("/ops/login", data={"csrf": token.group(1), "name": "bench", "password": PASSWORD},
                                    headers={"cookie": login_cookie})
         session = next(h for h in answer.headers.get_list("set-cookie") if h.startswith("ops_session="))
-        async with client.stream("GET", "/ops/events", headers={"cookie": session.split(";", 1)[0]}) as stream:
+        cookie = {"cookie": session.split(";", 1)[0]}
+        run.cookie = cookie
+        async with client.stream("GET", "/ops/events", headers=cookie) as stream:
             ready.set()
             async for line in stream.aiter_lines():
                 if stop.is_set():
@@ -154,6 +159,8 @@ async def dashboard_run(proc: ServeProcess, schedule: list[list[Outgoing]], spee
     await asyncio.sleep(2.0)  # the last events
     stop.set()
     listener.cancel()
+    async with httpx.AsyncClient(base_url=base) as client:
+        run.monitor = (await client.get("/ops/live.json", headers=run.cookie)).json()["monitor"]
     return run
 
 
@@ -193,6 +200,7 @@ def main() -> None:
           f"{percentile(latencies, .5):.1f} ms, p95 {percentile(latencies, .95):.1f} ms, max "
           f"{max(latencies, default=float('nan')):.1f} ms (target p95 < {TARGET_P95_MS:g} ms; negative: the event "
           f"reached the subscriber before the ack reached the logger); {dash.events} events in all")
+    print(f"dashboard monitor: {dash.monitor}")
     ok = rate_dash >= TARGET_RATIO * rate_alone and percentile(latencies, .95) < TARGET_P95_MS and missing == 0
     print("PASS" if ok else "FAIL")
 

@@ -185,7 +185,10 @@ def routes(shared: Ops) -> list[BaseRoute]:
             summary = shared.monitor.summaries.get(o.id)
             outlets[o.id] = {"values": values, "device": device,
                              "hours": summary.as_dict() if summary is not None else None}
-        return {"outlets": outlets, "monitor": {"runs": shared.monitor.runs, "error": shared.monitor.last_error}}
+        monitor = shared.monitor
+        return {"outlets": outlets, "monitor": {"judgements": monitor.judgements, "refreshes": monitor.refreshes,
+                                                "last_judgement_s": monitor.last_judgement_s,
+                                                "error": monitor.last_error}}
 
     async def live(request: Request, session: Session) -> Response:
         state = await asyncio.get_running_loop().run_in_executor(None, live_state)
