@@ -197,8 +197,9 @@ def routes(shared: Ops) -> list[BaseRoute]:
             tree.setdefault(o.base, {}).setdefault(o.source_type, []).append(o)
         bases = {b.id: b for b in shared.registry.bases}
         open_alarms = ops.alarms(open_only=True, limit=20)
+        names = {code: factor_name(code) for code in code_tables().factors}
         return render(request, "live.html", session, tree=tree, bases=bases, state=state,
-                      state_json=json.dumps(state, default=str), open_alarms=open_alarms)
+                      names_json=json.dumps(names, ensure_ascii=False), open_alarms=open_alarms)
 
     async def live_json(request: Request, session: Session) -> Response:
         state = await asyncio.get_running_loop().run_in_executor(None, live_state)
