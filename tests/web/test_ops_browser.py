@@ -222,7 +222,7 @@ def test_data_quality_and_live_view_of_the_demo(demo_dashboard: str, browser: An
     assert findings.count() >= 1 and "flat_line" in page.locator("table.findings").inner_text()
     flat = page.locator("table.findings tbody tr", has_text="flat_line").first
     flat.locator("a").click()
-    page.wait_for_selector("figure.chart svg polyline")
+    page.wait_for_selector("figure.chart svg polyline", state="attached")  # flat: a line of no height
     # a flat line of 10 hours (06:00-16:00): 600 minutes behind it, the first 180 listed
     assert page.locator("table.minutes tbody tr").count() == 180
     page.screenshot(path=str(screenshot_dir / "ops-quality.png"), full_page=True)

@@ -319,6 +319,8 @@ class OpsStore:
         from ultralow.registry import parse_registry
 
         registry = checked_registry(parse_registry(text, "registry form"))
+        if not registry.outlets:
+            raise UsageProblem("registry form: no [[outlets]]: a registry without outlets would stop every logger")
         at = self._now(now)
         with self._write() as con:
             row = con.execute("SELECT version, text FROM registry ORDER BY version DESC LIMIT 1").fetchone()
