@@ -12,6 +12,7 @@ from ultralow.cli.export import export
 from ultralow.cli.hj212 import hj212
 from ultralow.cli.ingest import ingest
 from ultralow.cli.marks import marks
+from ultralow.cli.report import report
 from ultralow.cli.serve import serve
 from ultralow.cli.simulate import simulate
 from ultralow.cli.users import user
@@ -38,3 +39,4 @@ main.add_command(compliance)
 main.add_command(web)
 main.add_command(user)
 main.add_command(marks)
+main.add_command(report)
