@@ -12,11 +12,14 @@ Only approved rows feed figures; a figure whose rows are all drafts has status `
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ultralow.app.problems import AppError, StoreMissing
+from ultralow.app.setup import resolve_registry
 from ultralow.ledger.book import (
     FileImport,
     LedgerView,
@@ -31,11 +34,11 @@ from ultralow.ledger.book import (
 from ultralow.ledger.figures import Figure
 from ultralow.ledger.figures import social_figures as _social_figures
 from ultralow.registry import Registry
-from ultralow.store.store import Store
+from ultralow.store.store import Store, StoreError
 
 __all__ = ["Figure", "FileImport", "ImportReport", "LedgerView", "Revision", "approve_all_drafts",
-           "approve_rows", "import_ledgers", "list_rows", "registry_bases", "row_history", "social_figures",
-           "view"]
+           "approve_rows", "import_ledgers", "list_rows", "open_ledgers", "registry_bases", "row_history",
+           "social_figures", "view"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,27 @@ class ImportReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"files": [f.to_json() for f in self.files], "totals": self.totals}
+
+
+@contextmanager
+def open_ledgers(db: str | Path, config: str | Path | None = None, *, config_given: bool | None = None
+                 ) -> Iterator[tuple[Store, Registry]]:
+    """An existing store opened for writing ledger rows, with its registry (``config`` when that file exists,
+    else the one the store carries). ``StoreMissing`` when there is no store: ledgers go into a store that
+    already knows its bases, none is created here."""
+    path = Path(db)
+    if not path.is_file():
+        raise StoreMissing(f"{path}: store not found (give --db PATH of an existing store; "
+                           "`ultralow demo` or `ultralow ingest` creates one)")
+    try:
+        store = Store(path)
+    except StoreError as exc:
+        raise AppError(f"{exc} (is `ultralow serve` holding it? ledgers are written while it is stopped)") from exc
+    try:
+        registry = resolve_registry(config, store, config_given=config_given)
+        yield store, registry
+    finally:
+        store.close()
 
 
 def registry_bases(registry: Registry) -> dict[str, str]:
