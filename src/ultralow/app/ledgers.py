@@ -118,3 +118,22 @@ def social_figures(store: Store, year: int) -> list[Figure]:
     government by country, community spend and the statutory minima (Guinea 0.5 % of turnover) of ``year``,
     each with its ledger rows (``row_id@revision``)."""
     return _social_figures(ledger_view(store), year)
+
+
+def ledger_evidence(db: str | Path, year: int | None = None) -> tuple[Any, dict[str, Any]] | None:
+    """The claim check's ledger evidence source of the store at ``db`` (None when the store has no ledger
+    rows) and what it holds. ``year``: the report year a claim without a period speaks of (default: the
+    latest year of approved production or workforce rows, else of any approved row)."""
+    from ultralow.app.setup import open_store_read_only
+    from ultralow.claims.evidence import LedgerEvidence
+
+    with open_store_read_only(db) as store:
+        ledgers = ledger_view(store)
+    if not ledgers.effective and not ledgers.draft_only:
+        return None
+    main_years = [r.year for r in ledgers.effective if r.kind in ("production", "workforce")]
+    any_years = [r.year for r in ledgers.effective] or [r.year for r in ledgers.draft_only]
+    chosen = year or max(main_years or any_years)
+    info = {"db": str(db), "report_year": chosen, "approved_rows": len(ledgers.effective),
+            "draft_only_rows": len(ledgers.draft_only), "draft_corrections": len(ledgers.pending)}
+    return LedgerEvidence(ledgers, chosen), info
