@@ -16,11 +16,16 @@ from typing import Any
 import pyarrow as pa
 from rich.console import Console
 
+from ultralow.app.ghg import CbamResult, Inventory, cbam_from_view, inventory_from_view
 from ultralow.app.kpi import KpiReport, kpis_from_view
-from ultralow.app.ledgers import ImportReport, approve_all_drafts, import_ledgers, registry_bases
-from ultralow.ghg.cbam import CbamResult, cbam_results
-from ultralow.ghg.inventory import Inventory, build_inventory
-from ultralow.ledger.book import LedgerView, ledger_view
+from ultralow.app.ledgers import (
+    ImportReport,
+    LedgerView,
+    approve_all_drafts,
+    import_ledgers,
+    registry_bases,
+    view,
+)
 from ultralow.registry import Registry
 from ultralow.store.store import Store
 from ultralow.terminal_tables import Column, print_fitted
@@ -92,15 +97,15 @@ def load_demo_ledgers(store: Store, registry: Registry, year: int) -> DemoLedger
     imported = import_ledgers(store, files, evidence_dir=folder / "evidence", bases=bases)
     approved = approve_all_drafts(store, approver=APPROVER, note="SYNTHETIC demo approval")
     correction = import_ledgers(store, [folder / CORRECTION], evidence_dir=folder / "evidence", bases=bases)
-    return DemoLedgers(year, imported, len(approved), correction, ledger_view(store))
+    return DemoLedgers(year, imported, len(approved), correction, view(store))
 
 
 def compute_figures(ledgers: DemoLedgers, registry: Registry, emissions: pa.Table | None) -> None:
     """GHG (HKEX regime and CBAM), CBAM per installation and the HKEX KPIs from the approved rows."""
     countries = {b.id: b.country for b in registry.bases}
     names = {b.id: b.name for b in registry.bases}
-    ledgers.inventory = build_inventory(ledgers.view, ledgers.year, "hkex", countries)
-    ledgers.cbam = cbam_results(build_inventory(ledgers.view, ledgers.year, "cbam", countries), names)
+    ledgers.inventory = inventory_from_view(ledgers.view, ledgers.year, "hkex", countries)
+    ledgers.cbam = cbam_from_view(ledgers.view, ledgers.year, countries, names)
     ledgers.kpis = kpis_from_view(ledgers.view, ledgers.year, emissions=emissions, countries=countries)
 
 
