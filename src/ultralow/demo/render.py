@@ -16,6 +16,7 @@ from rich.progress import (
 from rich.table import Table
 
 from ultralow.demo.job import DemoRun, period_label
+from ultralow.demo.ledgers import print_ledger_summary
 from ultralow.demo.summary import as_json
 from ultralow.hj212 import code_tables
 
@@ -137,6 +138,7 @@ def print_summary(demo: DemoRun, console: Console) -> None:
 
     if not demo.claims.get("available"):
         console.print(f"[bold]Claim check[/]: {demo.claims.get('message', '')}", highlight=False)
+    print_ledger_summary(demo.ledgers, console, demo.claims["result"].checked if demo.claims.get("available") else None)
 
     timings = Table(title="Step timings")
     timings.add_column("step")
@@ -171,6 +173,8 @@ def summary_json(demo: DemoRun) -> dict[str, Any]:
         "findings": demo.findings,
         "incidents": as_json(demo.incidents),
         "claims": claims_json(demo),
+        "ledgers": demo.ledgers.to_json(demo.claims["result"].checked if demo.claims.get("available") else None)
+        if demo.ledgers else None,
         "steps": [{"name": s.name, "seconds": round(s.seconds, 3), "detail": s.detail} for s in demo.steps],
         "total_seconds": round(demo.total_seconds, 3),
     }
