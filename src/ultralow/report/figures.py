@@ -410,11 +410,11 @@ def _quality(data: ReportData, judgement: Judgement, book: FigureBook, period: s
                       {"source": "engine hours (invalid_reason)", "query": cli, "period": period,
                        "rule": "; ".join(_rule_sources(judgement, ("hour_min_valid_minutes", "minute_valid_flags")))})
         reason_rows.append({"reason": reason, "hours": count, "fig": no})
-    subst = hours.filter(pc.is_valid(hours["substitution_rule"]))
+    subst = hours.filter(pc.and_(pc.is_valid(hours["substitution_rule"]), pc.is_valid(hours["substitute_kg"])))
     sub_rows = []
     grouped: dict[tuple[str, str, str], list[float]] = defaultdict(list)
     for r in subst.to_pylist():
-        grouped[(r["outlet_id"], r["code"], r["substitution_rule"])].append(r["substitute_kg"] or 0.0)
+        grouped[(r["outlet_id"], r["code"], r["substitution_rule"])].append(r["substitute_kg"])
     for (outlet, code, rule), kgs in sorted(grouped.items()):
         no = book.add("s_quality", f"substituted hours {outlet} {code} {rule}", f"替代小时 {outlet} {code} {rule}",
                       {"hours": len(kgs), "substitute_kg": sum(kgs)},

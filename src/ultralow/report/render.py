@@ -49,6 +49,8 @@ def pct(ratio: Any, digits: int = 2) -> str:
 def tonnes(value: Any) -> str:
     if value is None:
         return "—"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return num(value)
     v = float(value)
     return num(v, 0 if abs(v) >= 1000 else 1 if abs(v) >= 10 else 2 if abs(v) >= 1 else 3)
 
@@ -57,6 +59,8 @@ def sig(value: Any) -> str:
     """About three significant digits, never in exponent form (the claim check reads these)."""
     if value is None:
         return "—"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return num(value)
     v = float(value)
     return num(v, 0 if abs(v) >= 100 else 1 if abs(v) >= 10 else 2 if abs(v) >= 1 else 3)
 

@@ -39,6 +39,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "s_overseas": ("Overseas contribution", "海外贡献"),
     "s_quality": ("Data quality and marks", "数据质量与标记"),
     "s_hkex": ("HKEX ESG Reporting Code content index", "香港联交所《环境、社会及管治守则》内容索引"),
+    "s_hkex_short": ("Content index", "内容索引"),
     "s_gri": ("GRI cross-reference", "GRI 对照索引"),
     "s_assurance": ("Assurance appendix: every figure and its evidence", "鉴证附录：每个数字及其证据"),
     "s_claims": ("Claim check of this report's text", "本报告文字的声明核查"),
