@@ -3,8 +3,10 @@ corpus texts whose claims the site checks."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ultralow.app import Application
 from ultralow.registry import Registry
@@ -21,6 +23,8 @@ class WebContext:
     reports_dir: Path
     corpus_dir: Path | None = None
     refresh_interval_s: float = 60.0  # how often a changed store may trigger a rebuild of the figures
+    # the receiver's health when it runs in this process (``ultralow serve``); None: ask the local API
+    health: Callable[[], dict[str, Any]] | None = None
 
     @property
     def store(self) -> Store:
