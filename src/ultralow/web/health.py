@@ -48,6 +48,7 @@ def _remote_health(context: WebContext) -> dict[str, Any] | None:
 
 def routes(context: WebContext, state: SiteState) -> list[Route]:
     async def health(req: Request) -> JSONResponse:
+        receiver: dict[str, Any] | None
         if context.health is not None:
             receiver = context.health()
         else:
