@@ -634,4 +634,20 @@ def extract_claims(doc: Document, vocab: Vocabulary | None = None) -> list[Claim
         claims.extend(table_claims(vocab, doc, table, hits))
     claims.sort(key=lambda c: c.span)
     stem = Path(doc.name).stem or "doc"
-    return [replace(c, id=f"{stem}:{i}") for i, c in enumerate(claims, start=1)]
+    return [_placed(doc, replace(c, id=f"{stem}:{i}")) for i, c in enumerate(claims, start=1)]
+
+
+def direction_of(metric: str, value: float) -> str | None:
+    """The one direction rule: a change claim (``<metric>_change``) is a decrease exactly when its value is
+    negative, an increase when positive, "none" at zero; any other claim has no direction."""
+    if not metric.endswith("_change"):
+        return None
+    return "decrease" if value < 0 else "increase" if value > 0 else "none"
+
+
+def _placed(doc: Document, claim: Claim) -> Claim:
+    """The claim with its direction and, for a paged document, its page and offsets within the page."""
+    where = doc.location(claim.span)
+    return replace(claim, direction=direction_of(claim.metric, claim.value),
+                   page=where["page"] if where else None,
+                   page_span=(where["start"], where["end"]) if where else None)

@@ -156,12 +156,36 @@ def _unit_after(vocab: Vocabulary, text: str, pos: int, hi: int) -> tuple[int, i
         pm = vocab.per_product_re.match(text, end, hi)
         if pm:
             end = pm.end()
+    elif (per := _per_tonne_after(vocab, text, end, hi, unit)) is not None:
+        # "8 tonnes carbon dioxide equivalent per tonne of aluminium", "0.25 kilogrammes of fluoride per tonne
+        # of aluminium": a mass, energy or volume per tonne of product is an intensity
+        end, unit, kind = per[0], per[1], "intensity"
     elif kind == "mass" and unit == "t":
         # "2 Mt/yr", "2 million tonnes of alumina a year": a yearly rate
         ym = vocab.per_year_re.match(text, end, hi)
         if ym:
             end, unit, kind = ym.end(), "t/yr", "mass_rate"
     return p, end, unit, kind, row.factor
+
+
+_PER_TONNE_AFTER = re.compile(
+    r"(?:[ \t]+of[ \t]+(?:[A-Za-z][\w\-]*)(?:[ \t]+(?!per\b)[A-Za-z][\w\-]*)?)?"  # "of fluoride", "of carbon dioxide"
+    r"[ \t]*(?:per|/|a|每)[ \t]*(?:metric[ \t]+)?(?:tonnes?|tons?|t|吨)(?![A-Za-z])", re.IGNORECASE)
+
+
+def _per_tonne_after(vocab: Vocabulary, text: str, pos: int, hi: int, unit: str) -> tuple[int, str] | None:
+    """(end, per-tonne unit) when ``unit`` at ``pos`` is followed by "per tonne (of <product>)"."""
+    per_unit = vocab.per_tonne_units.get(unit)
+    if per_unit is None:
+        return None
+    m = _PER_TONNE_AFTER.match(text, pos, hi)
+    if not m:
+        return None
+    end = m.end()
+    pm = vocab.per_product_re.match(text, end, hi)
+    if pm:
+        end = pm.end()
+    return end, per_unit
 
 
 _MODIFIER = re.compile(r"[ \t]+([a-z][a-z\-]{2,24})(?=[ \t]+[A-Za-z])")
@@ -314,9 +338,9 @@ def change_before(vocab: Vocabulary, text: str, pos: int, lo: int, unit_kind: st
 def change_after(vocab: Vocabulary, text: str, pos: int, hi: int) -> int:
     """+1/-1 when the figure ending at ``pos`` is a difference from an earlier year or an average
     ("7.9% below its 2022 level", "300 kWh lower than the industry average")."""
-    if vocab.decrease_after_re.match(text, pos, hi):
+    if vocab.decrease_after_re.match(text, pos, hi) or vocab.noun_decrease_re.match(text, pos, hi):
         return -1
-    if vocab.increase_after_re.match(text, pos, hi):
+    if vocab.increase_after_re.match(text, pos, hi) or vocab.noun_increase_re.match(text, pos, hi):
         return 1
     return 0
 

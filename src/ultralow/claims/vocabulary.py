@@ -185,6 +185,8 @@ class Vocabulary:
     comparative_lower_re: re.Pattern[str]
     comparative_higher_re: re.Pattern[str]
     decrease_after_re: re.Pattern[str]
+    noun_increase_re: re.Pattern[str]
+    noun_decrease_re: re.Pattern[str]
     not_before: frozenset[str]
     not_after: tuple[str, ...]
     not_before_word_number_re: re.Pattern[str]
@@ -334,6 +336,8 @@ def build_vocabulary(folder: Path | None = None) -> Vocabulary:
         comparative_higher_re=words_regex(change.get("comparative_higher", ["高"]), plural=False),
         increase_after_re=_change_after(change.get("after_increase", []), change.get("baselines", [])),
         decrease_after_re=_change_after(change.get("after_decrease", []), change.get("baselines", [])),
+        noun_increase_re=_change_noun(change.get("noun_increase", [])),
+        noun_decrease_re=_change_noun(change.get("noun_decrease", [])),
         not_before=frozenset(w.lower() for w in ctx["not_a_claim"]["before"]),
         not_after=tuple(sorted(ctx["not_a_claim"]["after"], key=len, reverse=True)),
         label_header_re=words_regex(ctx.get("table", {}).get("label_headers", ["indicator"]), plural=False,
@@ -365,6 +369,14 @@ def build_vocabulary(folder: Path | None = None) -> Vocabulary:
         per_year_re=re.compile(r"(?:\s+of\s+[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,2}?)?\s*(?:" + words_regex(
             units_doc["per_year"]["words"], plural=False, exact_case=False).pattern + ")"),
     )
+
+
+def _change_noun(nouns: list[str]) -> re.Pattern[str]:
+    """A change noun right after a figure: "23.9 percent reduction" (optionally "year-on-year")."""
+    if not nouns:
+        return re.compile(r"(?!)")
+    return re.compile(r"[ \t]*(?:(?:year-on-year|y-o-y|annual|overall)[ \t]+)?(?:" + words_regex(nouns, plural=True).pattern
+                      + r")(?![A-Za-z])", re.IGNORECASE)
 
 
 def _change_after(cues: list[str], baselines: list[str]) -> re.Pattern[str]:
