@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
-from ultralow.claims.document import Cell, Document, Table
+from ultralow.claims.assemble import sentence_claims
+from ultralow.claims.layout import Cell, Document, Table
+from ultralow.claims.metrics import Hit
 from ultralow.claims.model import Claim
 from ultralow.claims.numbers import Quantity, scan_quantities
 from ultralow.claims.sentences import split_sentences
 from ultralow.claims.vocabulary import Vocabulary, is_cjk
-
-if TYPE_CHECKING:
-    from ultralow.claims.extract import Hit
 
 _YEAR_CELL = re.compile(r"^(?:FY\s?)?((?:19|20)\d{2})(?:\s*(?:年度?|年末|A|E|\*|\(.*\)|（.*）))?$", re.IGNORECASE)
 # a header naming a year with a word: "Baseline (2020)", "Target (2030)", "基准年（2020年）", "2030 target"
@@ -408,8 +406,6 @@ def _prose_cell_claims(vocab: Vocabulary, doc: Document, cell: Cell, row_label: 
                        period: str | None, entity: str | None, hits: dict[str, list[Hit]] | None) -> list[Claim]:
     """Claims of a cell written as prose; the row label names what the sentence leaves unnamed, and a
     sub-label before a colon names its figure ("Waste generated | Hazardous: 35,010 t; non-hazardous: …")."""
-    from ultralow.claims.extract import sentence_claims
-
     out: list[Claim] = []
     last_label = label_cells[-1] if label_cells else ""
     for s, e in split_sentences(doc.text, cell.start, cell.end):

@@ -165,6 +165,8 @@ class NamedPeriod:
 class Vocabulary:
     """Everything the extractor knows about words, compiled."""
 
+    number_re: re.Pattern[str]
+    bare_scale_re: re.Pattern[str]
     scales: tuple[Scale, ...]
     units: tuple[Unit, ...]
     counted: tuple[Counted, ...]
@@ -275,6 +277,13 @@ def build_vocabulary(folder: Path | None = None) -> Vocabulary:
         )
         for r in units_doc["unit"]
     )
+    currencies = _load("currencies.toml", folder)
+    for r in currencies["currency"]:
+        for position, words in (("after", r["after"]), ("prefix", r["before"])):
+            units += (Unit(words=tuple(words), unit=r["code"], kind="money", factor=1.0, prefix=position == "prefix",
+                           exact_case=True, source=r["source"], status=r["status"]),)
+    glued = sorted({w for r in currencies["currency"] for w in [r["code"], *r["before"]] if w.isascii() and w.isalpha()},
+                   key=lambda w: (-len(w), w))
     counted = tuple(
         Counted(tuple(r["words"]), r["unit"], bool(r.get("cjk", False)), r["source"], r["status"])
         for r in units_doc["counted"]
@@ -323,6 +332,10 @@ def build_vocabulary(folder: Path | None = None) -> Vocabulary:
     qual_after = [(w, False) for q in qualifiers if q.after for w in q.words]
 
     return Vocabulary(
+        number_re=_number_regex(glued),
+        bare_scale_re=re.compile(r"(?:逾|超过|超|近|约|达)(" + "|".join(
+            re.escape(w) for w in sorted((w for sc in scales if sc.cjk for w in sc.words), key=len, reverse=True))
+            + r")(?=[\u4e00-\u9fff])"),
         scales=scales, units=units, counted=counted, qualifiers=qualifiers, metrics=metrics, scopes=scopes,
         standards=standards, entities=entities, periods=periods,
         comparison_cues_re=words_regex(ctx["comparison"]["cues"], plural=False),
@@ -369,6 +382,13 @@ def build_vocabulary(folder: Path | None = None) -> Vocabulary:
         per_year_re=re.compile(r"(?:\s+of\s+[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,2}?)?\s*(?:" + words_regex(
             units_doc["per_year"]["words"], plural=False, exact_case=False).pattern + ")"),
     )
+
+
+def _number_regex(glued: list[str]) -> re.Pattern[str]:
+    """Digits of a figure ("1,234.5", "12"), not inside a word or another number; a currency code or prefix
+    word may be glued before the digits ("RMB300 million", "NOK41.7 billion")."""
+    behind = "".join(f"|(?<={re.escape(w)})" for w in glued)
+    return re.compile(r"(?:(?<![A-Za-z0-9_.,/])" + behind + r")(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?!,\d{3})")
 
 
 def _change_noun(nouns: list[str]) -> re.Pattern[str]:
