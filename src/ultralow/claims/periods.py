@@ -14,6 +14,7 @@ from ultralow.claims.numbers import (
     _MONTHS,
     _YEAR,
     _counted_after,
+    _scale_after,
     _unit_after,
     normalise_digits,
 )
@@ -82,6 +83,9 @@ def scan_periods(vocab: Vocabulary, text: str, lo: int = 0, hi: int | None = Non
             continue
         if _unit_after(vocab, norm, e, hi) or (not norm.startswith("年", e) and _counted_after(vocab, norm, e, hi)):
             continue
+        scale = _scale_after(vocab, norm, e, hi)
+        if scale is not None and (_unit_after(vocab, norm, scale[0], hi) or _counted_after(vocab, norm, scale[0], hi)):
+            continue  # "总能耗为2019万吨标煤": a value with a scale and a unit, not the year 2019
         baseline = bool(_BASELINE_BEFORE.search(norm[max(lo, s - 24):s])) or bool(
             re.match(r"\s*(?:年)?\s*[:：]", norm[e:e + 4]) and re.search(r"[(（]\s*$", norm[max(lo, s - 3):s]))
         add(s, e, m.group(1), baseline)
