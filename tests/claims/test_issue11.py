@@ -289,3 +289,23 @@ def test_claims_package_has_no_import_cycle() -> None:
         return False
 
     assert [m for m in graph if reaches(m, m, {m})] == []
+
+
+# ----------------------------------------------------------------- pint
+def test_scaled_unit_factors_come_from_pint() -> None:
+    from ultralow.claims.units import factor
+
+    by_word = {u.words[0]: u.factor for u in vocabulary().units}
+    # 1 Mt = 10^6 t, 1 kt = 10^3 t, 1 TWh = 10^9 kWh, 1 GWh = 10^6 kWh, 1 MW = 10^3 kW, 1 ML = 10^3 m3
+    assert by_word["Mt"] == 1e6 and by_word["kt"] == 1e3 and by_word["TWh"] == 1e9 and by_word["GWh"] == 1e6
+    assert by_word["MW"] == 1e3 and by_word["megalitres"] == pytest.approx(1e3)
+    assert by_word["MtCO2e"] == 1e6  # mega tonne_CO2e
+    assert factor("mu", "hectare") == pytest.approx(1 / 15)  # 亩 = 10000/15 m2
+    assert factor("kgce", "gigajoule") == pytest.approx(0.0293076)  # GB/T 2589-2020: 1 kgce = 29.3076 MJ
+
+
+def test_co2e_never_converts_into_plain_tonnes() -> None:
+    from ultralow.claims.units import UnitDataError, factor
+
+    with pytest.raises(UnitDataError):
+        factor("tonne_CO2e", "tonne")

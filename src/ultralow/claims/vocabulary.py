@@ -269,9 +269,10 @@ def build_vocabulary(folder: Path | None = None) -> Vocabulary:
         Scale(tuple(r["words"]), float(r["factor"]), bool(r.get("cjk", False)), r["source"], r["status"])
         for r in units_doc["scale"]
     )
+    normal: dict[str, str] = dict(units_doc.get("normal", {}).get("units", {}))
     units = tuple(
         Unit(
-            words=tuple(r["words"]), unit=r["unit"], kind=r["kind"], factor=float(r.get("factor", 1.0)),
+            words=tuple(r["words"]), unit=r["unit"], kind=r["kind"], factor=_unit_factor(r, normal, folder),
             prefix=r.get("position") == "prefix", exact_case=r.get("case") == "exact",
             source=r["source"], status=r["status"],
         )
@@ -382,6 +383,20 @@ def build_vocabulary(folder: Path | None = None) -> Vocabulary:
         per_year_re=re.compile(r"(?:\s+of\s+[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,2}?)?\s*(?:" + words_regex(
             units_doc["per_year"]["words"], plural=False, exact_case=False).pattern + ")"),
     )
+
+
+def _unit_factor(row: dict[str, Any], normal: dict[str, str], folder: Path | None) -> float:
+    """A unit row's factor into its normalised unit: computed by pint from the row's ``pint`` expression
+    (``data/units.pint``), else the row's ``factor`` (1 when absent)."""
+    if "pint" not in row:
+        return float(row.get("factor", 1.0))
+    if "factor" in row:
+        raise ValueError(f"units.toml: {row['words'][0]!r}: give `pint` or `factor`, not both")
+    if row["unit"] not in normal:
+        raise ValueError(f"units.toml: {row['words'][0]!r}: unit {row['unit']!r} has no [normal] pint expression")
+    from ultralow.claims.units import factor
+
+    return factor(row["pint"], normal[row["unit"]], None if folder is None else str(folder))
 
 
 def _number_regex(glued: list[str]) -> re.Pattern[str]:
