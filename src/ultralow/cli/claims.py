@@ -6,7 +6,6 @@ import html
 import json
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,12 @@ from rich.table import Table
 
 from ultralow import __version__
 from ultralow.claims import Document, extract_claims, read_document
-from ultralow.claims.check import check_texts, with_source_types
+from ultralow.claims.check import check_texts
 from ultralow.claims.evidence import StandardsSource, packaged_standards
 from ultralow.claims.model import CheckedClaim, Finding
 from ultralow.claims.verify import LEDGER_PENDING, Rules, load_rules, packaged_rules
-from ultralow.cli.options import config_option, db_option, format_option
+from ultralow.cli.options import config_option, db_option, format_option, given_config
+from ultralow.problems import ProblemsError
 
 
 def _err(line: str) -> None:
@@ -85,42 +85,23 @@ class EvidenceSet:
     info: dict[str, Any]
 
 
-def read_engine_hours(db: str, config: str, year: int | None) -> tuple[pa.Table, pa.Table | None, dict[str, Any]]:
-    """Run the compliance engine (``ultralow.cems``) on the store and return its judged hours and annual
-    emission totals, each with the outlet's ``source_type``."""
-    from ultralow.cems import Period, duckdb_engine, run, store_readings
-    from ultralow.cems.engine import store_marks
-    from ultralow.standards import packaged_catalog
-    from ultralow.store import Store, resolve_registry
+def read_engine_hours(db: str, config: str | None, year: int | None
+                      ) -> tuple[pa.Table, pa.Table | None, dict[str, Any]]:
+    """Judge the store through the application layer (``ultralow.app``: registry checked, the one period
+    rule, marks) and return its judged hours and annual emission totals, each with the outlet's ``base`` and
+    ``source_type``."""
+    from ultralow.app import Application, NoData
 
-    store = Store(db, read_only=True)
-    try:
-        registry = resolve_registry(config, store)
-        span = store.con.execute("SELECT min(data_time), max(data_time) FROM readings_current").fetchone()
-        has_marks = store.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'marks'").fetchone()
-    finally:
-        store.close()
-    if span is None or span[0] is None:
-        raise _NoData(f"{db}: the store has no readings")
-    first: datetime = span[0]
-    last: datetime = span[1]
-    period = Period(date(year, 1, 1), date(year + 1, 1, 1)) if year else Period.inclusive(first.date(), last.date())
-    outlets = registry.outlets_table()
-    engine = duckdb_engine(db)
-    try:
-        _err(f"running the compliance engine on {db} for {period.start}..{period.end} (end exclusive)")
-        marks = store_marks(engine) if has_marks and has_marks[0] else None
-        readings = store_readings(engine)
-        result = run(readings, engine.load(outlets), engine.load(packaged_catalog().table()), marks, period,
-                     engine=engine)
-        hours = engine.to_arrow(result.hours)
-        emissions = engine.to_arrow(result.emissions)
-    finally:
-        engine.close()
-    info = {"db": db, "period": period.as_dict(), "hours": hours.num_rows, "outlets": outlets.num_rows,
-            "engine": "ultralow.cems.run"}
-    return with_source_types(hours, outlets), with_source_types(emissions, outlets), info
+    with Application.open(db, config) as app:
+        try:
+            judgement = app.judge(year=year)
+        except NoData as exc:
+            raise _NoData(str(exc)) from exc
+        hours = judgement.with_outlet_columns("hours")
+        emissions = judgement.with_outlet_columns("emissions")
+    info = {"db": db, "period": judgement.period.as_dict(), "hours": hours.num_rows,
+            "outlets": len(judgement.outlet_ids), "engine": "ultralow.cems.run"}
+    return hours, emissions, info
 
 
 class _NoData(Exception):
@@ -135,11 +116,17 @@ def gather_evidence(db: str, db_given: bool, config: str, year: int | None, hour
     if hours_file:
         import pyarrow.parquet as pq
 
-        hours = pq.read_table(hours_file)
+        try:
+            hours = pq.read_table(hours_file)
+        except FileNotFoundError:
+            raise _Unreadable(f"{hours_file}: no such file") from None
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise _Unreadable(f"{hours_file}: not a Parquet file of judged hours ({str(exc).splitlines()[0]}); "
+                              "`ultralow export --hours FILE.parquet` writes one") from None
         info.update({"hours_file": hours_file, "hours": hours.num_rows})
     elif Path(db).exists():
         try:
-            hours, emissions, engine_info = read_engine_hours(db, config, year)
+            hours, emissions, engine_info = read_engine_hours(db, given_config(config), year)
         except _NoData as exc:
             _err(f"{exc}: emission claims get no_evidence")
             info["db"] = db
@@ -192,6 +179,8 @@ def check(ctx: click.Context, files: tuple[str, ...], db: str, config: str, fmt:
             evidence = gather_evidence(db, db_given, config, year, hours_file)
         except _Unreadable as exc:
             problems.append(str(exc))
+        except ProblemsError as exc:  # the store or the registry (file, line, key)
+            problems.extend(exc.problems)
         except Exception as exc:  # the store or the engine failed: say what and where
             problems.append(f"{db}: the compliance engine could not run: {type(exc).__name__}: {exc}")
     if problems or evidence is None:
@@ -217,7 +206,7 @@ _VERDICT_STYLE = {"supported": "green", "contradicted": "red", "partly_supported
 def print_check(checked: list[CheckedClaim], findings: list[Finding], info: dict[str, Any],
                 console: Console | None = None) -> None:
     """Verdicts and findings as readable tables."""
-    console = console or Console(width=max(Console().width, 150))
+    console = console or Console()  # the terminal's width (or COLUMNS); cells fold, nothing is cut
     where = info.get("hours_file") or info.get("db") or "no CEMS store"
     table = Table(title=f"{len(checked)} claims checked (evidence: {where})", show_lines=True)
     for column, ratio in (("claim", 1), ("figure", 2), ("verdict", 1), ("evidence", 2), ("reason", 5)):
