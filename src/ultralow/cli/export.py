@@ -14,7 +14,14 @@ import click
 import duckdb
 from rich.console import Console
 
-from ultralow.app import HOURS_FORMATS, SCHEMA_VERSION, AppError, Application, UsageProblem, open_store_read_only
+from ultralow.app import (
+    HOURS_FORMATS,
+    SCHEMA_VERSION,
+    AppError,
+    Application,
+    UsageProblem,
+    open_store_read_only,
+)
 from ultralow.cli.options import config_option, db_option, format_option, given_config, period_options
 from ultralow.cli.progress import terminal_progress
 from ultralow.cli.reporting import reported
