@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
-
 from click.testing import CliRunner
 
 from ultralow.app import SCHEMA_VERSION

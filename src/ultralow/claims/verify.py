@@ -31,8 +31,8 @@ from ultralow.claims.evidence import (
 from ultralow.claims.model import CheckedClaim, Claim, Comparison, ComparisonCheck, Evidence
 from ultralow.claims.vocabulary import NamedStandard, Vocabulary, vocabulary
 
-LEDGER_PENDING = ("no ledger evidence source yet: social and economic figures are checked once the ledgers "
-                  "(a later issue) are in the store")
+LEDGER_PENDING = ("no ledger evidence source given: social and economic figures are checked against the "
+                  "approved ledger entries of the store")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from typing import Any
 import click
 import pyarrow as pa
 from rich.console import Console
-from rich.table import Table
 
 from ultralow import __version__
 from ultralow.claims import Document, extract_claims, read_document
@@ -22,6 +21,7 @@ from ultralow.claims.model import CheckedClaim, Finding
 from ultralow.claims.verify import LEDGER_PENDING, Rules, load_rules, packaged_rules
 from ultralow.cli.options import config_option, db_option, format_option, given_config
 from ultralow.problems import ProblemsError
+from ultralow.terminal_tables import Column, print_fitted
 
 
 def _err(line: str) -> None:
@@ -65,14 +65,16 @@ def extract(file: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([c.to_json() for c in found], ensure_ascii=False))
         return
-    table = Table(title=f"{len(found)} claims in {file}")
-    for column in ("id", "metric", "value", "unit", "qualifier", "period", "entity", "scope", "compared to"):
-        table.add_column(column, overflow="fold")
+    rows = []
     for c in found:
         value = f"{c.value:,.6g}" + (f"–{c.value_max:,.6g}" if c.value_max is not None else "")
         cmp = f"{c.compared_to.value:g} {c.compared_to.unit}" if c.compared_to else ""
-        table.add_row(c.id, c.metric, value, c.unit, c.qualifier, c.period or "", c.entity or "", c.scope or "", cmp)
-    Console().print(table)
+        rows.append([c.id.rsplit(":", 1)[-1], c.metric, value, c.unit, c.qualifier, c.period or "", c.entity or "",
+                     c.scope or "", cmp])
+    print_fitted(Console(), f"{len(found)} claims in {file}", [
+        Column("id", key=True), Column("metric"), Column("value", numeric=True), Column("unit"),
+        Column("qualifier", wrap=False), Column("period"), Column("entity"), Column("scope"),
+        Column("compared to")], rows)
 
 
 @dataclass
@@ -205,12 +207,12 @@ _VERDICT_STYLE = {"supported": "green", "contradicted": "red", "partly_supported
 
 def print_check(checked: list[CheckedClaim], findings: list[Finding], info: dict[str, Any],
                 console: Console | None = None) -> None:
-    """Verdicts and findings as readable tables."""
-    console = console or Console()  # the terminal's width (or COLUMNS); cells fold, nothing is cut
+    """Verdicts and findings as readable tables, fitted to the terminal (80 columns and up: text cells wrap
+    at word boundaries, columns that do not fit move to a continuation table keyed by the claim)."""
+    console = console or Console()  # the terminal's width (or COLUMNS)
     where = info.get("hours_file") or info.get("db") or "no CEMS store"
-    table = Table(title=f"{len(checked)} claims checked (evidence: {where})", show_lines=True)
-    for column, ratio in (("claim", 1), ("figure", 2), ("verdict", 1), ("evidence", 2), ("reason", 5)):
-        table.add_column(column, overflow="fold", ratio=ratio)
+    one_document = len({x.claim.document for x in checked}) == 1
+    rows = []
     for c in checked:
         cl = c.claim
         figure = f"{cl.metric}: {cl.qualifier} {cl.value:,.6g}" + (
@@ -221,19 +223,16 @@ def print_check(checked: list[CheckedClaim], findings: list[Finding], info: dict
         if c.evidence is not None and c.evidence.value is not None:
             ev = f"{c.evidence.statistic} {c.evidence.value:,.6g} {c.evidence.unit}"
             if c.evidence.outlets:
-                ev += f"\n{len(c.evidence.outlets)} outlets, {c.evidence.period}"
-        style = _VERDICT_STYLE.get(c.verdict, "")
-        reason = "ledgers not in the store yet" if c.reason == LEDGER_PENDING else c.reason
-        table.add_row(cl.id.rsplit(":", 1)[-1] if len({x.claim.document for x in checked}) == 1 else cl.id,
-                      figure, f"[{style}]{c.verdict}[/]", ev, reason)
-    console.print(table)
+                ev += f"; {len(c.evidence.outlets)} outlets, {c.evidence.period}"
+        reason = "no approved ledger figure in the store" if c.reason == LEDGER_PENDING else c.reason
+        rows.append([cl.id.rsplit(":", 1)[-1] if one_document else cl.id, figure, c.verdict, ev, reason])
+    print_fitted(console, f"{len(checked)} claims checked (evidence: {where})", [
+        Column("claim", key=True, abbreviate=not one_document), Column("figure"),
+        Column("verdict", wrap=False), Column("evidence"), Column("reason")], rows)
     if findings:
-        ft = Table(title=f"{len(findings)} consistency findings")
-        for column in ("metric", "kind", "figures", "reason"):
-            ft.add_column(column, overflow="fold")
-        for f in findings:
-            ft.add_row(f.metric, f.kind, "\n".join(f.values), f.reason)
-        console.print(ft)
+        print_fitted(console, f"{len(findings)} consistency findings", [
+            Column("metric", key=True), Column("kind", wrap=False), Column("figures"), Column("reason")],
+            [[f.metric, f.kind, "\n".join(f.values), f.reason] for f in findings])
 
 
 def render_html(report: dict[str, Any]) -> str:

@@ -58,8 +58,9 @@ def export(directory: str | None, hours_file: str | None, hours_format: str | No
         lines: list[str] = []
         with ExitStack() as stack:
             if hours_file is not None:
-                app: Application | None = stack.enter_context(Application.open(db, given_config(config)))
-                store = app.store
+                opened = stack.enter_context(Application.open(db, given_config(config)))
+                app: Application | None = opened
+                store = opened.store
             else:  # the readings alone need no registry
                 app = None
                 store = stack.enter_context(open_store_read_only(db))
