@@ -223,7 +223,7 @@ def print_check(checked: list[CheckedClaim], findings: list[Finding], info: dict
         if c.evidence is not None and c.evidence.value is not None:
             ev = f"{c.evidence.statistic} {c.evidence.value:,.6g} {c.evidence.unit}"
             if c.evidence.outlets:
-                ev += f"; {len(c.evidence.outlets)} outlets, {c.evidence.period}"
+                ev += f"; {len(c.evidence.outlets)} outlets, {str(c.evidence.period).replace('/', ' – ')}"
         reason = "no approved ledger figure in the store" if c.reason == LEDGER_PENDING else c.reason
         rows.append([cl.id.rsplit(":", 1)[-1] if one_document else cl.id, figure, c.verdict, ev, reason])
     print_fitted(console, f"{len(checked)} claims checked (evidence: {where})", [
