@@ -166,3 +166,29 @@ def ingest_problems(path: Path, registry: Registry) -> list:
     from ultralow.ingest.long_format import read_parquet_long
 
     return [q for read in read_parquet_long(path, registry, code_tables(), RECEIVED_AT) for q in read.rejected]
+
+
+def test_datatime_header_is_read_as_data_time(tmp_path: Path, registry: Registry) -> None:
+    path = tmp_path / "hj212-names.csv"
+    path.write_text("mn,DataTime,code,value,flag\nMN0001,20250303100000,a21026,12.5,N\n", encoding="utf-8")
+    read = read_csv_long(path, registry, code_tables(), RECEIVED_AT)
+    assert (read.readings.num_rows, read.problems) == (1, [])
+    parquet = tmp_path / "hj212-names.parquet"
+    pq.write_table(pa.table({"mn": ["MN0001"], "DataTime": ["20250303100000"], "code": ["a21026"],
+                             "value": [12.5], "flag": ["N"]}), parquet)
+    from ultralow.ingest.long_format import read_parquet_long
+
+    [batch] = list(read_parquet_long(parquet, registry, code_tables(), RECEIVED_AT))
+    assert (batch.readings.num_rows, batch.rejected) == (1, [])
+
+
+def test_gbk_file_gets_a_hint(tmp_path: Path, registry: Registry) -> None:
+    from ultralow.ingest.long_format import LongFormatError
+
+    path = tmp_path / "excel.csv"
+    path.write_bytes("mn,data_time,code,value,flag\n".encode() + "MN0001,20250303100000,a21026,12.5,正常\n".encode("gbk"))
+    with pytest.raises(LongFormatError) as caught:
+        read_csv_long(path, registry, code_tables(), RECEIVED_AT)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:2: not UTF-8 text")
+    assert "GBK" in message and "CSV UTF-8" in message

@@ -35,7 +35,13 @@ def _read_document(path: str) -> Document:
     except FileNotFoundError:
         raise _Unreadable(f"{path}: no such file") from None
     except UnicodeDecodeError as exc:
-        raise _Unreadable(f"{path}: not UTF-8 text (byte {exc.start}): {exc.reason}") from None
+        hint = ""
+        try:
+            Path(path).read_bytes().decode("gb18030")
+            hint = "; it reads as GBK/GB 18030: save it as UTF-8 (or `iconv -f GB18030 -t UTF-8`)"
+        except (OSError, UnicodeDecodeError):
+            pass
+        raise _Unreadable(f"{path}: not UTF-8 text (byte {exc.start}): {exc.reason}{hint}") from None
     except OSError as exc:
         raise _Unreadable(f"{path}: cannot read: {exc.strerror}") from None
 

@@ -63,6 +63,8 @@ _TIME_SHAPES: Final = {
 _CSV_TYPES: Final = {"mn": "ul_mn", "data_time": "TIMESTAMP", "code": "VARCHAR", "value": "DOUBLE",
                      "flag": "VARCHAR", "kind": "ul_kind", "min": "DOUBLE", "max": "DOUBLE", "cou": "DOUBLE",
                      "zs": "DOUBLE"}
+# header spellings read as the column they name: HJ 212 writes the time as ``DataTime``
+HEADER_ALIASES: Final = {"datatime": "data_time"}
 _CONVERTED: Final = re.compile(r'string "(.*)" to', re.DOTALL)
 _SNIFF_BYTES: Final = 1 << 16
 
@@ -153,12 +155,13 @@ def _csv_head(path: Path, label: str) -> tuple[list[str], str]:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not just a character cut at the end of the sniffed block
-            raise LongFormatError(f"{label}:1: not UTF-8 text") from exc
+            line = head[: exc.start].count(b"\n") + 1
+            raise LongFormatError(f"{label}:{line}: not UTF-8 text (byte {exc.start}){_encoding_hint(head)}") from exc
         text = head[: exc.start].decode("utf-8-sig")
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise LongFormatError(f"{label}:1: empty file or missing header row ({','.join(REQUIRED)})")
-    names = [name.strip().lower() for name in next(csv.reader([lines[0]]))]
+    names = [HEADER_ALIASES.get(n, n) for n in (name.strip().lower() for name in next(csv.reader([lines[0]])))]
     unknown = [n for n in names if n not in REQUIRED and n not in OPTIONAL]
     missing = [n for n in REQUIRED if n not in names]
     repeated = sorted({n for n in names if names.count(n) > 1})
@@ -176,6 +179,16 @@ def _csv_head(path: Path, label: str) -> tuple[list[str], str]:
                 if shape.fullmatch(row[position].strip()):
                     return names, name
     return names, "YYYYMMDDhhmmss"
+
+
+def _encoding_hint(head: bytes) -> str:
+    """A hint for the usual cause of non-UTF-8 input: a Chinese Excel export in GBK (GB 18030)."""
+    try:
+        head.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    return ("; it reads as GBK/GB 18030, the encoding of a Chinese Excel 'CSV' export: save it as "
+            "'CSV UTF-8' in Excel, or convert it with `iconv -f GB18030 -t UTF-8`")
 
 
 def _line_numbers(path: Path, positions: list[int]) -> dict[int, int]:
@@ -364,7 +377,8 @@ def read_parquet_long(path: str | Path, registry: Registry, tables: CodeTables, 
     except (OSError, pa.ArrowException) as exc:
         raise LongFormatError(f"{label}:0: cannot read as Parquet: {exc}") from exc
     schema = parquet.schema_arrow
-    names = list(schema.names)
+    names = [HEADER_ALIASES.get(n.lower(), n) for n in schema.names]
+    schema = pa.schema([f.with_name(n) for f, n in zip(schema, names, strict=True)])
     unknown = [n for n in names if n not in REQUIRED and n not in OPTIONAL]
     missing = [n for n in REQUIRED if n not in names]
     if unknown or missing:
@@ -375,7 +389,7 @@ def read_parquet_long(path: str | Path, registry: Registry, tables: CodeTables, 
     offset = 0
     try:
         for batch in parquet.iter_batches(batch_size=batch_rows):
-            table = pa.Table.from_batches([batch]).append_column(
+            table = pa.Table.from_batches([batch]).rename_columns(names).append_column(
                 "row_no", pa.array(np.arange(offset + 1, offset + 1 + batch.num_rows, dtype=np.int64)))
             offset += batch.num_rows
             con.complete()
