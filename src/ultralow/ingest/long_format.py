@@ -138,7 +138,8 @@ def _candidates(con: duckdb.DuckDBPyConnection, rows: str, present: list[str], s
             ORDER BY r.seq""",  # noqa: S608  (identifiers and SQL from code constants only)
         params=[source, received_at],
     )
-    assert relation is not None
+    if relation is None:
+        raise RuntimeError("DuckDB returned no relation for the candidate readings")
     table = relation.to_arrow_table()
     return table.select(CANDIDATE_SCHEMA.names).cast(CANDIDATE_SCHEMA)
 

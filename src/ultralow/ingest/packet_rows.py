@@ -99,7 +99,8 @@ class RowBuffer:
         text = packet.globals.get("DataTime")
         cached = self._times.get(text) if text is not None else None
         if cached is None:
-            assert packet.data_time is not None
+            if packet.data_time is None:
+                raise ValueError("a data packet without a DataTime reached the row buffer")
             cached = (packet.data_time.replace(tzinfo=None) - _EPOCH_NAIVE) // _MICROSECOND
             if text is not None:
                 self._remember(text, cached)
@@ -124,7 +125,8 @@ class RowBuffer:
         """Append one row per factor of ``packet``; returns the number of rows added. A value whose factor
         code is not in the HJ 212 code table, or whose flag is not an HJ 212 data flag, is not added: its
         reason goes to ``refused`` (the raw frame keeps it as sent)."""
-        assert packet.data_time is not None
+        if packet.data_time is None:
+            raise ValueError("a data packet without a DataTime reached the row buffer")
         value_suffix, zs_suffix = _VALUE_SUFFIX[kind]
         codes = self._codes
         add_code, add_value, add_min = self.codes.append, self.values.append, self.mins.append
