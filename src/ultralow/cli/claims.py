@@ -14,6 +14,7 @@ import pyarrow as pa
 from rich.console import Console
 
 from ultralow import __version__
+from ultralow.app.documents import SCHEMA_VERSION
 from ultralow.claims import Document, extract_claims, read_document
 from ultralow.claims.check import check_texts
 from ultralow.claims.evidence import StandardsSource, packaged_standards
@@ -200,7 +201,8 @@ def check(ctx: click.Context, files: tuple[str, ...], db: str, config: str, fmt:
                          standards=evidence.standards, rules=rules)
     result.evidence = {**evidence.info, **result.evidence}
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(files), ensure_ascii=False, default=str))
+        document = {"schema_version": SCHEMA_VERSION, **result.to_json(files)}
+        click.echo(json.dumps(document, ensure_ascii=False, default=str))
     elif fmt == "html":
         click.echo(render_html(result.to_json(files)))
     else:

@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ultralow.app.documents import SCHEMA_VERSION
 from ultralow.app.setup import open_store_for_writing
 from ultralow.cli.options import config_option, db_option, format_option, given_config
 from ultralow.cli.reporting import reported
@@ -74,6 +75,7 @@ def ingest(files: tuple[str, ...], db: str, config: str, fmt: str, as_format: st
         store.close()
     if fmt == "json":
         document = {
+            "schema_version": SCHEMA_VERSION,
             "db": db,
             "files": [r.to_json() for r in results],
             "unreadable": unreadable,

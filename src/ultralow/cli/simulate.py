@@ -12,11 +12,12 @@ import uvloop
 from rich.console import Console
 from rich.table import Table
 
+from ultralow.app.documents import SCHEMA_VERSION
+from ultralow.app.setup import load_checked_registry
 from ultralow.cli.options import config_option, format_option
 from ultralow.loggers.client import RetryPolicy
 from ultralow.loggers.fleet import SPEEDS, FleetReport, LoggerSpec, plan_fleet, run_fleet
 from ultralow.loggers.packets import KINDS
-from ultralow.app.setup import load_checked_registry
 from ultralow.registry import Outlet, Registry, RegistryError
 
 
@@ -126,7 +127,7 @@ def simulate(config: str, target: str, seed: int, minutes: int, outlets: str, st
     report = uvloop.run(run_fleet(plans, host, port, speed, policy, give_up_after, unanswered_after_s=window))
     totals = report.totals()
     if fmt == "json":
-        doc = {"target": f"{host}:{port}", "seed": seed, "minutes": minutes, "speed": speed,
+        doc = {"schema_version": SCHEMA_VERSION, "target": f"{host}:{port}", "seed": seed, "minutes": minutes, "speed": speed,
                "loggers": report.loggers, "seconds": round(report.seconds, 3), **totals,
                "stopped_early": report.stopped_early,
                "outlets": {oid: {k: getattr(s, k) for k in totals} for oid, s in report.stats.items()}}

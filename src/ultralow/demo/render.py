@@ -14,6 +14,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from ultralow.app.documents import SCHEMA_VERSION
 from ultralow.demo.job import DemoRun, period_label
 from ultralow.demo.summary import as_json
 from ultralow.hj212 import code_tables
@@ -149,6 +150,7 @@ def print_summary(demo: DemoRun, console: Console) -> None:
 def summary_json(demo: DemoRun) -> dict[str, Any]:
     c = demo.counts
     return {
+        "schema_version": SCHEMA_VERSION,
         "group": demo.registry.group_name,
         "synthetic": True,
         "db": demo.db,
