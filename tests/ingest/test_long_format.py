@@ -186,7 +186,7 @@ def test_gbk_file_gets_a_hint(tmp_path: Path, registry: Registry) -> None:
     from ultralow.ingest.long_format import LongFormatError
 
     path = tmp_path / "excel.csv"
-    path.write_bytes("mn,data_time,code,value,flag\n".encode() + "MN0001,20250303100000,a21026,12.5,正常\n".encode("gbk"))
+    path.write_bytes(b"mn,data_time,code,value,flag\n" + "MN0001,20250303100000,a21026,12.5,正常\n".encode("gbk"))
     with pytest.raises(LongFormatError) as caught:
         read_csv_long(path, registry, code_tables(), RECEIVED_AT)
     message = str(caught.value)

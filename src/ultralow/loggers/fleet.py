@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
@@ -144,7 +145,8 @@ async def run_fleet(plans: Sequence[LoggerPlan], host: str, port: int, speed: st
         await everything
     else:
         watch = asyncio.ensure_future(_unanswered(loggers, started, unanswered_after_s))
-        done, _ = await asyncio.wait({everything, watch}, return_when=asyncio.FIRST_COMPLETED)
+        either: set[asyncio.Future[Any]] = {everything, watch}
+        done, _ = await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
         if watch in done and watch.result():
             sent = sum(logger.stats.sent for logger in loggers)
             stopped = (f"none of the {sent} packets sent in {unanswered_after_s:g} s was acknowledged "
