@@ -106,7 +106,8 @@ class RowBuffer:
         text = packet.globals.get("DataTime")
         cached = self._times.get(text) if text is not None else None
         if cached is None:
-            assert packet.data_time is not None
+            if packet.data_time is None:
+                raise ValueError("a data packet without a DataTime reached the row buffer")
             cached = (packet.data_time.replace(tzinfo=None) - _EPOCH_NAIVE) // _MICROSECOND
             if text is not None:
                 self._remember(text, cached)
@@ -126,9 +127,13 @@ class RowBuffer:
         self._times[key] = micros
 
     def add_packet(self, packet: Packet, kind: str, outlet_id: str, utc_offset_min: int, source: str,
-                   frame_id: int | None, received_at: datetime, tables: CodeTables) -> int:
-        """Append one row per factor of ``packet``; returns the number of rows added."""
-        assert packet.data_time is not None
+                   frame_id: int | None, received_at: datetime, tables: CodeTables,
+                   refused: list[str] | None = None) -> int:
+        """Append one row per factor of ``packet``; returns the number of rows added. A value whose factor
+        code is not in the HJ 212 code table, or whose flag is not an HJ 212 data flag, is not added: its
+        reason goes to ``refused`` (the raw frame keeps it as sent)."""
+        if packet.data_time is None:
+            raise ValueError("a data packet without a DataTime reached the row buffer")
         value_suffix, zs_suffix = _VALUE_SUFFIX[kind]
         codes = self._codes
         add_code, add_value, add_min = self.codes.append, self.values.append, self.mins.append
@@ -141,16 +146,25 @@ class RowBuffer:
             translated = codes.get(code)
             if translated is None:
                 translated = codes[code] = tables.to_2017(code)
+            get = s.get
+            if translated not in tables.factors:
+                if refused is not None:
+                    refused.append(f"unknown factor code {code!r} (not in the HJ 212 code table): value not stored")
+                continue
+            flag = get("Flag")
+            if flag is not None and flag not in tables.flags_2017 and flag not in tables.flags_2005:
+                if refused is not None:
+                    refused.append(f"{code}: unknown data flag {flag!r} (not an HJ 212 flag): value not stored")
+                continue
             if translated != code:
                 renamed = True
-            get = s.get
             add_code(translated)
             add_value(get(value_suffix))
             add_min(get("Min"))
             add_max(get("Max"))
             add_cou(get("Cou"))
             add_zs(get(zs_suffix))
-            add_flag(get("Flag"))
+            add_flag(flag)
             n += 1
         if not n:
             return 0

@@ -143,14 +143,20 @@ class Pipeline:
                 ids = append_frames(con, self.store.next_ids("raw_frames", len(new)), [row for _, row in new])
                 buffer = RowBuffer()
                 candidates: dict[int, int] = {}
+                values_refused: list[QuarantineRow] = []
                 for (a, _), frame_id in zip(new, ids, strict=True):
                     if a.kind is not None:
+                        reasons: list[str] = []
                         candidates[frame_id] = buffer.add_packet(
                             a.packet, a.kind, a.outlet.id, a.outlet.utc_offset_min, a.item.source, frame_id,
-                            a.item.received_at, self.tables,
+                            a.item.received_at, self.tables, reasons,
                         )
+                        values_refused.extend(  # the frame is stored; the values that cannot be read are not
+                            QuarantineRow(a.item.received_at, a.item.source, a.item.peer, a.item.location,
+                                          f"frame {frame_id}: {reason}", a.item.raw) for reason in reasons)
                 written = write_readings(con, buffer.table(), by_frame=True, marks=marks, distinct=buffer.distinct)
-                append_quarantine(con, self.store.next_ids("quarantine", len(refused)), [r for _, r in refused])
+                quarantined = [r for _, r in refused] + values_refused
+                append_quarantine(con, self.store.next_ids("quarantine", len(quarantined)), quarantined)
             marks.raise_frames(frame_marks)  # committed: the bounds may rise
             marks.raise_readings(written.bounds)
         for (a, _), frame_id in zip(new, ids, strict=True):
