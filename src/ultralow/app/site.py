@@ -46,7 +46,8 @@ def data_stamp(store: Store) -> DataStamp:
             "SELECT (SELECT count(*) FROM readings), (SELECT count(*) FROM raw_frames), "
             "(SELECT coalesce(max(version), 0) FROM registry)"
         ).fetchone()
-    assert row is not None
+    if row is None:
+        raise RuntimeError(f"{store.path}: the store answered no counts")
     return DataStamp(int(row[0]), int(row[1]), int(row[2]))
 
 

@@ -31,6 +31,8 @@ class WebContext:
     on_start: list[Callable[[], None]] = field(default_factory=list)
     before_stop: list[Callable[[], None]] = field(default_factory=list)
     on_shutdown: list[Callable[[], None]] = field(default_factory=list)
+    # the receiver's health when it runs in this process (``ultralow serve``); None: ask the local API
+    health: Callable[[], dict[str, Any]] | None = None
 
     @property
     def store(self) -> Store:
