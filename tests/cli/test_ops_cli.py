@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from ultralow.app import Application
+from ultralow.app.outputs import BY_COMMAND
 from ultralow.cli import main
 from ultralow.hj212 import decode
 from ultralow.ingest import Pipeline, Received
@@ -43,7 +44,9 @@ def test_user_add_reads_the_password_from_stdin(db: Path) -> None:
     assert "user eng1 added (operator)" in err
     code, out, _ = run("user", "list", "--db", str(db), "--format", "json")
     assert code == 0
-    [user] = json.loads(out)
+    document = json.loads(out)
+    assert list(document) == list(BY_COMMAND["ultralow user list --format json"].names)
+    [user] = document["users"]
     assert (user["name"], user["role"], user["disabled"]) == ("eng1", "operator", False)
     with Store(db) as store:
         stored = store.con.execute("SELECT password_hash FROM users").fetchone()
@@ -63,16 +66,20 @@ def test_marks_add_list_withdraw(db: Path) -> None:
                          "--to", "2025-03-03T09:30", "--reason", "analyser filter change", "--db", str(db),
                          "--format", "json")
     assert code == 0, err
-    mark = json.loads(out)
+    added = json.loads(out)
+    assert list(added) == list(BY_COMMAND["ultralow marks add --format json"].names)
+    mark = added["mark"]
     assert (mark["outlet_id"], mark["code"], mark["mark_type"], mark["in_force"]) == (OUTLET, None, "maintenance", True)
     code, _, err = run("marks", "withdraw", str(mark["mark_id"]), "--reason", "wrong day", "--db", str(db))
     assert code == 0, err
     code, out, _ = run("marks", "list", "--db", str(db), "--format", "json")
-    [listed] = json.loads(out)
+    document = json.loads(out)
+    assert list(document) == list(BY_COMMAND["ultralow marks list --format json"].names)
+    [listed] = document["marks"]
     assert (listed["in_force"], listed["withdrawn_by"] is not None, listed["withdrawal_reason"]) == (
         False, True, "wrong day")
     code, out, _ = run("marks", "list", "--in-force", "--db", str(db), "--format", "json")
-    assert json.loads(out) == []
+    assert json.loads(out)["marks"] == []
     code, _, err = run("marks", "add", "--outlet", "nope", "--type", "coffee", "--from", "2025-03-03T08:00+08:00",
                        "--to", "2025-03-03T09:00", "--reason", "x", "--db", str(db))
     assert code == 2 and "--from: a plant-local clock time without an offset" in err
@@ -114,5 +121,5 @@ def test_the_engine_applies_a_mark_on_its_next_run_and_stops_when_it_is_withdraw
                          "--db", str(db), "--format", "json")
     assert code == 0, err
     assert exceeded_so2_hours(db) == [False]
-    run("marks", "withdraw", str(json.loads(out)["mark_id"]), "--reason", "not done after all", "--db", str(db))
+    run("marks", "withdraw", str(json.loads(out)["mark"]["mark_id"]), "--reason", "not done after all", "--db", str(db))
     assert exceeded_so2_hours(db) == [True]

@@ -175,7 +175,7 @@ def test_a_mark_entered_in_the_browser_is_listed_and_audited(served: tuple[Serve
     listed = subprocess.run([sys.executable, "-c", "from ultralow.cli import main; main()", "marks", "list",
                              "--db", str(db), "--format", "json"], capture_output=True, text=True, timeout=120)
     assert listed.returncode == 0, listed.stderr
-    marks = json.loads(listed.stdout)
+    marks = json.loads(listed.stdout)["marks"]
     mark = next(m for m in marks if m["reason"] == "daily zero/span check <CEMS-7>")
     assert (mark["outlet_id"], mark["code"], mark["mark_type"], mark["start_time"], mark["end_time"],
             mark["entered_by"], mark["in_force"]) == (OUTLET, SO2, "calibration", "2025-03-03T10:00:00",

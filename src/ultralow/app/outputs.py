@@ -279,6 +279,23 @@ DOCUMENTS: Final[tuple[Document, ...]] = (
         F("stopped_early", S, "", "why the fleet stopped before delivering (null: it did not)"),
         F("outlets", "struct", "", "the same counts per outlet", False),
     )),
+    Document("ultralow marks list --format json", "The marks of the store (ultralow.app.ops), newest first.", (
+        SV,
+        F("db", S, "", "the store", False),
+        F("marks", "list", "", "per mark: mark_id, outlet_id, code (null: every factor), start_time, end_time "
+          "(plant-local, end exclusive), mark_type, reason, entered_by, entered_at, in_force, withdrawn_by, "
+          "withdrawn_at, withdrawal_reason", False),
+    )),
+    Document("ultralow marks add --format json", "The mark entered.", (
+        SV,
+        F("mark", "struct", "", "the mark, with the keys of `ultralow marks list`", False),
+    )),
+    Document("ultralow user list --format json", "The dashboard's users (no password hashes).", (
+        SV,
+        F("db", S, "", "the store", False),
+        F("users", "list", "", "per user: name, role (viewer, operator, admin), created_at, created_by, disabled, "
+          "locked_until", False),
+    )),
 )
 BY_TABLE: Final = {t.name: t for t in TABLES}
 BY_COMMAND: Final = {d.command: d for d in DOCUMENTS}
