@@ -190,11 +190,14 @@ class RowBuffer:
         :func:`to_float_array` for why that matters under the receiver)."""
         n = len(self.codes)
         counts = np.asarray(self.counts, dtype=np.int64)
+        row_packet: list[pa.Array] = []  # made once, when a column differs between packets
 
         def repeated(values: list[Any], kind: pa.DataType) -> pa.Array:
             if len(set(values)) == 1:  # the usual batch: one kind, one source
                 return pa.repeat(pa.scalar(values[0], kind), n)
-            return pa.array([v for v, c in zip(values, self.counts, strict=True) for _ in range(c)], kind)
+            if not row_packet:
+                row_packet.append(pa.array(np.repeat(np.arange(len(counts), dtype=np.int64), counts)))
+            return pa.array(values, kind).take(row_packet[0])  # one kernel, far cheaper than a Python list
 
         def repeated_int(values: list[int], dtype: type, kind: pa.DataType) -> pa.Array:
             return pa.array(np.repeat(np.asarray(values, dtype=dtype), counts), kind)
