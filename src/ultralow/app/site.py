@@ -23,6 +23,8 @@ from ultralow.app.services import Application
 from ultralow.cems import Period
 from ultralow.claims import check_texts, corpus_dir, packaged_standards, read_document
 from ultralow.claims.check import CheckResult
+from ultralow.claims.evidence import LedgerEvidence
+from ultralow.ledger.book import ledger_view
 from ultralow.store import Store
 
 ULTRA_LOW_PREFIX = "ultra-low"  # limit sets of the ultra-low emission policy (standards/data/limits)
@@ -37,6 +39,8 @@ class DataStamp:
     readings: int
     frames: int
     registry_version: int
+    ledger_revisions: int = 0  # ledger rows and approvals: an import or an approval changes the figures
+    ledger_approvals: int = 0
 
 
 def data_stamp(store: Store) -> DataStamp:
@@ -44,10 +48,11 @@ def data_stamp(store: Store) -> DataStamp:
         store.con.complete()
         row = store.con.execute(
             "SELECT (SELECT count(*) FROM readings), (SELECT count(*) FROM raw_frames), "
-            "(SELECT coalesce(max(version), 0) FROM registry)"
+            "(SELECT coalesce(max(version), 0) FROM registry), (SELECT count(*) FROM ledger_rows), "
+            "(SELECT count(*) FROM ledger_approvals)"
         ).fetchone()
     assert row is not None
-    return DataStamp(int(row[0]), int(row[1]), int(row[2]))
+    return DataStamp(int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]))
 
 
 @dataclass
@@ -92,9 +97,11 @@ def build_site_figures(app: Application, *, corpus: Path | None = None) -> SiteF
     folder = corpus if corpus is not None else corpus_dir()
     paths = sorted(p for p in folder.glob("*") if p.suffix in CORPUS_SUFFIXES) if folder.is_dir() else []
     if paths:
+        ledgers = ledger_view(app.store)  # social, economic and community claims: the approved ledger rows
+        sources = [LedgerEvidence(ledgers, judgement.period.start.year)] if ledgers.effective or ledgers.draft_only else []
         result = check_texts([read_document(p) for p in paths], hours=judgement.hours,
                              outlets=app.registry.outlets_table(), emissions=judgement.tables["emissions"],
-                             standards=packaged_standards())
+                             standards=packaged_standards(), sources=sources)
         result.evidence = {"db": str(app.db), "period": judgement.period.as_dict(), **result.evidence}
         figures.claims = result
         figures.claim_documents = [p.name for p in paths]
