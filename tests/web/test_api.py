@@ -46,7 +46,10 @@ def test_every_dataset_pages_with_the_dictionary_columns(demo_site: str) -> None
         assert body["dataset"] == dataset.name and body["page"] == 1
         for row in body["data"]:
             assert set(row) == set(dataset.column_names), dataset.name
-    assert httpx.get(f"{demo_site}/api/v1/kpis").json()["data"] == []  # no ledger yet: nothing made up
+    kpis = {r["kpi"]: r for r in httpx.get(f"{demo_site}/api/v1/kpis").json()["data"]}
+    # the demo's approved ledgers: reported KPIs only, each with a value (explained ones are not made up)
+    assert {"B1.1", "D.Scope1", "D.Scope2"} <= set(kpis) and all(r["value"] is not None for r in kpis.values())
+    assert kpis["B1.1"] == {"kpi": "B1.1", "value": 100_480, "unit": "people", "period": "2025"}
 
 
 def test_hours_filters_and_paging(demo_site: str) -> None:

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ultralow.app.judging import Judgement
+from ultralow.app.kpi import KpiReport, kpis_from_view
 from ultralow.app.services import Application
 from ultralow.cems import Period
 from ultralow.claims import check_texts, corpus_dir, packaged_standards, read_document
@@ -65,6 +66,7 @@ class SiteFigures:
     stamp: DataStamp
     claims: CheckResult | None = None
     claim_documents: list[str] = field(default_factory=list)
+    kpis: KpiReport | None = None  # HKEX KPIs of the period's year from the approved ledgers (None: no ledgers)
 
     @property
     def period(self) -> Period | None:
@@ -94,11 +96,15 @@ def build_site_figures(app: Application, *, corpus: Path | None = None) -> SiteF
     judgement.tables["events"] = judgement.tables["events"].sort_by([("start", "ascending"),
                                                                      ("outlet_id", "ascending")])
     figures = SiteFigures(judgement, datetime.now(UTC), span.last, stamp)
+    ledgers = ledger_view(app.store)  # social, economic and community figures: the approved ledger rows
+    has_ledgers = bool(ledgers.effective or ledgers.draft_only)
+    if has_ledgers:
+        figures.kpis = kpis_from_view(ledgers, judgement.period.start.year, emissions=judgement.tables["emissions"],
+                                      countries={b.id: b.country for b in app.registry.bases})
     folder = corpus if corpus is not None else corpus_dir()
     paths = sorted(p for p in folder.glob("*") if p.suffix in CORPUS_SUFFIXES) if folder.is_dir() else []
     if paths:
-        ledgers = ledger_view(app.store)  # social, economic and community claims: the approved ledger rows
-        sources = [LedgerEvidence(ledgers, judgement.period.start.year)] if ledgers.effective or ledgers.draft_only else []
+        sources = [LedgerEvidence(ledgers, judgement.period.start.year)] if has_ledgers else []
         result = check_texts([read_document(p) for p in paths], hours=judgement.hours,
                              outlets=app.registry.outlets_table(), emissions=judgement.tables["emissions"],
                              standards=packaged_standards(), sources=sources)
