@@ -25,6 +25,16 @@ def test_every_page_renders(demo_site: str, lang: str) -> None:
         assert f'<html lang="{"zh-Hans" if lang == "zh" else "en"}">' in response.text
 
 
+def test_ledger_figures_are_shown_where_the_approved_ledgers_give_them(demo_site: str) -> None:
+    social = httpx.get(f"{demo_site}/en/social").text
+    # the demo's approved workforce ledger: 100,480 employees; kindergartens 10 (facilities ledger)
+    assert "100,480" in social and "approved ledger row" in social
+    esg = httpx.get(f"{demo_site}/en/esg").text
+    assert "GHG Protocol, AR6" in esg  # Scope 1 / 2 from the approved production ledger
+    overseas = httpx.get(f"{demo_site}/en/overseas").text
+    assert "approved ledger row" in overseas
+
+
 def test_unknown_things_are_404(demo_site: str) -> None:
     for path in ("/en/outlets/nope", "/en/evidence/rollup/nope/all", "/en/charts/outlet/nope/a21026/1.svg",
                  "/reports/../../etc/passwd", "/reports/report-2025-en.exe", "/api/v1/nope"):

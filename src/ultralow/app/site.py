@@ -18,14 +18,17 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ultralow.app.ghg import Inventory, inventory_from_view
 from ultralow.app.judging import Judgement
 from ultralow.app.kpi import KpiReport, kpis_from_view
+from ultralow.app.ledgers import Figure
 from ultralow.app.services import Application
 from ultralow.cems import Period
 from ultralow.claims import check_texts, corpus_dir, packaged_standards, read_document
 from ultralow.claims.check import CheckResult
 from ultralow.claims.evidence import LedgerEvidence
 from ultralow.ledger.book import ledger_view
+from ultralow.ledger.figures import social_figures
 from ultralow.store import Store
 
 ULTRA_LOW_PREFIX = "ultra-low"  # limit sets of the ultra-low emission policy (standards/data/limits)
@@ -67,6 +70,8 @@ class SiteFigures:
     claims: CheckResult | None = None
     claim_documents: list[str] = field(default_factory=list)
     kpis: KpiReport | None = None  # HKEX KPIs of the period's year from the approved ledgers (None: no ledgers)
+    social: dict[str, Figure] = field(default_factory=dict)  # ledger figures of that year by id (approved rows)
+    ghg: Inventory | None = None  # the year's GHG inventory (HKEX regime) from the approved ledgers
 
     @property
     def period(self) -> Period | None:
@@ -99,8 +104,11 @@ def build_site_figures(app: Application, *, corpus: Path | None = None) -> SiteF
     ledgers = ledger_view(app.store)  # social, economic and community figures: the approved ledger rows
     has_ledgers = bool(ledgers.effective or ledgers.draft_only)
     if has_ledgers:
-        figures.kpis = kpis_from_view(ledgers, judgement.period.start.year, emissions=judgement.tables["emissions"],
-                                      countries={b.id: b.country for b in app.registry.bases})
+        year = judgement.period.start.year
+        countries = {b.id: b.country for b in app.registry.bases}
+        figures.kpis = kpis_from_view(ledgers, year, emissions=judgement.tables["emissions"], countries=countries)
+        figures.social = {f.id: f for f in social_figures(ledgers, year)}
+        figures.ghg = inventory_from_view(ledgers, year, "hkex", countries)
     folder = corpus if corpus is not None else corpus_dir()
     paths = sorted(p for p in folder.glob("*") if p.suffix in CORPUS_SUFFIXES) if folder.is_dir() else []
     if paths:
