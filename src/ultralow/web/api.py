@@ -126,8 +126,13 @@ class Api:
             if params.get("base"):
                 annual = annual.filter(pc.equal(annual["base"], params["base"]))
             return annual, offsets
-        if name == "kpis":
-            return pa.table({c.name: pa.array([], pa.string()) for c in dataset.columns}), offsets
+        if name == "kpis":  # reported KPIs of the approved ledgers (ultralow.app.kpi); none without ledgers
+            report = build.figures.kpis
+            rows = [{"kpi": k.id, "value": k.value, "unit": k.unit, "period": str(report.year)}
+                    for k in report.kpis if k.status == "reported"] if report is not None else []
+            schema = pa.schema([(c.name, pa.float64() if c.type == "number" else pa.string())
+                                for c in dataset.columns])
+            return pa.Table.from_pylist(rows, schema=schema), offsets
         if name == "claims":
             result = build.figures.claims
             rows = []
