@@ -21,16 +21,16 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
-from ultralow.cems import Period, duckdb_engine, run, store_readings
+from ultralow.app import Application, Judgement, open_store_read_only
+from ultralow.cems import Period
 from ultralow.claims import check_texts, corpus_dir, packaged_standards, read_document
-from ultralow.demo import live, load, summary
+from ultralow.demo import live, load, report_step, summary
 from ultralow.demo.group import group_for_run
 from ultralow.demo.scenario import Scenario, read_scenario
 from ultralow.demo.year import OutletYear, generate
 from ultralow.ingest import Pipeline
 from ultralow.ingest.files import FileUnreadable
 from ultralow.registry import Registry, RegistryError
-from ultralow.standards import packaged_catalog
 from ultralow.store import StoreCounts, read_counts, save_registry, stored_registry
 from ultralow.store.store import Store, StoreError
 
@@ -75,6 +75,7 @@ class DemoOptions:
     workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
     readers: int = 1  # a second reader gained 0-18 % in benchmarks/demo_bulk_load.py, within the noise
     days_per_file: int = DAYS_PER_FILE
+    report: bool = True  # the annual report of the demo year into reports/ beside the store
 
 
 @dataclass
@@ -98,6 +99,7 @@ class DemoRun:
     findings: dict[str, dict[str, int]] = field(default_factory=dict)
     incidents: list[summary.IncidentCheck] = field(default_factory=list)
     claims: dict[str, Any] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
 
     @property
     def total_seconds(self) -> float:
@@ -185,8 +187,10 @@ def run_demo(options: DemoOptions, display: StepDisplay, receiver_log: io.String
     finally:
         store.close()
     planted = [p for y in years for p in y.planted]
-    tables = _compliance(steps, options.db, registry, period, planted, demo)
+    tables, judgement = _compliance(steps, options.db, registry, period, planted, demo)
     _claims(steps, demo, tables)
+    if options.report:
+        report_step.write_report(steps, demo, judgement)
     return demo
 
 
@@ -243,20 +247,15 @@ def _stream(steps: _Steps, pipeline: Pipeline, years: list[OutletYear], registry
 
 
 def _compliance(steps: _Steps, db: Path, registry: Registry, period: Period, planted: list[Any],
-                demo: DemoRun) -> dict[str, pa.Table]:
+                demo: DemoRun) -> tuple[dict[str, pa.Table], Judgement]:
     with steps.step("compliance") as note:
-        engine = duckdb_engine(db)
-        try:
-            readings = store_readings(engine)
-            # a fresh demo store has no marks: none are passed
-            result = run(readings, engine.load(registry.outlets_table()), engine.load(packaged_catalog().table()),
-                         None, period, engine=engine)
-            tables: dict[str, pa.Table] = {
-                name: engine.to_arrow(getattr(result, name))
-                for name in ("hours", "summary", "events", "findings", "ultra_low", "emissions")
-            }
-        finally:
-            engine.close()
+        # through the application layer, like every front end (a fresh demo store has no marks); the annual
+        # report step reuses this judgement
+        with Application(open_store_read_only(db), registry, owns_store=True) as app:  # the demo's registry
+            judgement = app.judge(period=period)
+        tables: dict[str, pa.Table] = {
+            name: judgement.tables[name] for name in ("hours", "summary", "events", "findings", "ultra_low",
+                                                      "emissions")}
         note["detail"] = (f"{period.hour_count:,} clock hours x {len(registry.outlets)} outlets judged: "
                           f"{tables['events'].num_rows} exceedance events, {tables['findings'].num_rows} findings")
     with steps.step("summary") as note:
@@ -267,7 +266,7 @@ def _compliance(steps: _Steps, db: Path, registry: Registry, period: Period, pla
                                                  tables["findings"])
         found = sum(1 for i in demo.incidents if i.found)
         note["detail"] = f"{found} of {len(demo.incidents)} planted incidents found by the engine"
-    return tables
+    return tables, judgement
 
 
 def _claims(steps: _Steps, demo: DemoRun, tables: dict[str, pa.Table]) -> None:

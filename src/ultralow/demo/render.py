@@ -138,6 +138,15 @@ def print_summary(demo: DemoRun, console: Console) -> None:
     if not demo.claims.get("available"):
         console.print(f"[bold]Claim check[/]: {demo.claims.get('message', '')}", highlight=False)
 
+    report = demo.report
+    if report.get("available"):
+        console.print(f"[bold]Annual report {report['year']}[/] ({report['figures']} numbered figures, store "
+                      f"{report['content_hash'][:16]}):", highlight=False)
+        for f in report["files"]:
+            console.print(f"  {f['html']}\n  {f['pdf']}  ({f['pages']} pages)", highlight=False, soft_wrap=True)
+    elif report:
+        console.print(f"[bold]Annual report[/]: {report.get('message', '')}", highlight=False)
+
     timings = Table(title="Step timings")
     timings.add_column("step")
     timings.add_column("seconds", justify="right")
@@ -171,6 +180,7 @@ def summary_json(demo: DemoRun) -> dict[str, Any]:
         "findings": demo.findings,
         "incidents": as_json(demo.incidents),
         "claims": claims_json(demo),
+        "report": demo.report,
         "steps": [{"name": s.name, "seconds": round(s.seconds, 3), "detail": s.detail} for s in demo.steps],
         "total_seconds": round(demo.total_seconds, 3),
     }
