@@ -221,6 +221,14 @@ SCOPES: dict[str, tuple[str, str]] = {
     "alumina": ("alumina calciners", "氧化铝焙烧炉"),
     "carbon_anode": ("anode baking furnaces", "阳极焙烧"),
 }
+# what a base produces (production ledger columns), in display order
+PRODUCTS: dict[str, tuple[str, str]] = {
+    "aluminium_t": ("aluminium {v} t", "电解铝 {v} 吨"),
+    "alumina_t": ("alumina {v} t", "氧化铝 {v} 吨"),
+    "bauxite_t": ("bauxite {v} t", "铝土矿 {v} 吨"),
+    "anode_baked_t": ("baked anodes {v} t", "焙烧阳极 {v} 吨"),
+    "electricity_generated_mwh": ("electricity {v} MWh", "发电 {v} MWh"),
+}
 VERDICTS: dict[str, tuple[str, str]] = {
     "supported": ("supported", "有证据支持"), "contradicted": ("contradicted", "被证据否定"),
     "partly_supported": ("partly supported", "部分支持"), "no_evidence": ("no evidence", "无证据"),
@@ -251,7 +259,7 @@ def words(lang: str) -> Callable[..., str]:
 def label(kind: str, key: str, lang: str) -> str:
     """Display name of a source type, country, pollutant, scope or verdict (the key itself when unknown)."""
     tables = {"source_type": SOURCE_TYPES, "country": COUNTRIES, "pollutant": POLLUTANTS, "scope": SCOPES,
-              "verdict": VERDICTS}
+              "verdict": VERDICTS, "product": PRODUCTS}
     return _pick(tables[kind], key, lang)
 
 
