@@ -15,13 +15,16 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from ultralow.cems import exceedance, hourly, quality, rates, substitution
+from ultralow.cems.suspect import with_suspect
 from ultralow.cems import marks as marks_mod
 from ultralow.cems.engine import Engine
-from ultralow.cems.events import availability_findings, exceedance_events
+from ultralow.cems.events import availability_findings, exceedance_events, unjudgeable_findings
 from ultralow.cems.period import Period
 from ultralow.cems.validity import classify_minutes
+from ultralow.hj212 import code_tables
 from ultralow.standards.rules import RuleBook, packaged_rules
 from ultralow.standards.selection import outlet_candidates, strictest
 
@@ -31,6 +34,14 @@ HOUR_COLUMNS = (
     "limit_row", "limit_source", "limit_status", "exceeded", "raw_exceeded", "exempt", "mark_type",
     "exceed_multiple", "flow_m3_h", "emission_kg", "substitute_kg", "substitution_rule", "emission_total_kg",
     "alpha",
+    # both limits, always (issue 17): the strictest statutory row and the premium (ultra-low) row
+    "legal_limit_mg_m3", "legal_limit_set", "legal_limit_row", "legal_limit_status", "legal_corrected_mg_m3",
+    "legal_exceeded", "legal_exceed_multiple",
+    "ultra_low_limit_mg_m3", "ultra_low_limit_set", "ultra_low_limit_row", "ultra_low_limit_status",
+    "ultra_low_corrected_mg_m3", "ultra_low_exceeded", "ultra_low_exceed_multiple",
+    # why an hour is not judged, and what is only indicative
+    "judgeable", "unjudged_reason", "indicative_mg_m3", "indicative_o2_pct", "suspect", "suspect_finding",
+    "pollutant_name",
 )
 
 
@@ -54,6 +65,14 @@ class ComplianceResult:
     def tables(self) -> dict[str, ir.Table]:
         return {"hours": self.hours, "summary": self.summary, "events": self.events, "findings": self.findings,
                 "days": self.days, "months": self.months, "ultra_low": self.ultra_low, "emissions": self.emissions}
+
+
+def pollutant_names(rules: RuleBook) -> pa.Table:
+    """code -> pollutant_name (the English name of ``pollutants.toml``, else the HJ 212 code table's)."""
+    factors = code_tables().factors
+    codes = list(rules.pollutants)
+    names = [rules.pollutant_names.get(c) or (factors[c].name_en if c in factors else c) for c in codes]
+    return pa.table({"code": pa.array(codes, pa.string()), "pollutant_name": pa.array(names, pa.string())})
 
 
 def _keep(engine: Engine | None, name: str, expr: ir.Table, spark_only: bool = False) -> ir.Table:
@@ -114,17 +133,26 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
     candidates = _keep(engine, "candidates", outlet_candidates(outlets, limits), spark_only=True)
     hours = strictest(hours, candidates, float(rules.value("ambient_o2_pct")))
     hours = _keep(engine, "judged", exceedance.judge(hours, exceedance.fallback_reference(candidates), rules))
+    quality_found = _keep(engine, "quality", quality.findings(stats, hours, rules))
+    hours = with_suspect(hours, quality_found, rules)
     hours = substitution.substitute(hours, rules, keep=lambda name, expr: _keep(engine, name, expr, spark_only=True),
                                     out_of_control=out_of_control)
+    names = load(pollutant_names(rules))
     hours = hours.rename(raw_mg_m3="raw_mean")
+    named = names.rename(n_code="code")
+    hours = hours.left_join(named, hours.code == named.n_code).drop("n_code")
+    # an invalid hour's means are indicative only: they move to indicative_* and the measured columns are null
+    hours = hours.mutate(measured_mg_m3=ibis.ifelse(hours.valid, hours.measured_mg_m3, ibis.null(float)),
+                         o2_pct=ibis.ifelse(hours.o2_valid, hours.o2_pct, ibis.null(float)),
+                         indicative_o2_pct=ibis.ifelse(hours.o2_valid, ibis.null(float), hours.o2_pct))
     hours = _keep(engine, "hours", hours.select(*HOUR_COLUMNS, "operating", "stopped", "emission_valid", "n_records"))
 
     day_table = rates.days(hours, rules)
-    found = quality.findings(stats, hours, rules).union(availability_findings(hours)).union(
-        substitution.unsubstituted_findings(hours))
+    found = quality_found.union(availability_findings(hours)).union(
+        substitution.unsubstituted_findings(hours)).union(unjudgeable_findings(hours))
     return ComplianceResult(
         hours=hours.select(*HOUR_COLUMNS),
-        summary=rates.summary(hours),
+        summary=rates.summary(hours, candidates, names, rules.pollutants),
         events=exceedance_events(hours),
         findings=found,
         days=day_table,

@@ -7,7 +7,7 @@ it used, with their status, next to every figure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -85,6 +85,17 @@ class PremiumTier:
     status: str
 
 
+@dataclass(frozen=True, slots=True)
+class SuspectPolicy:
+    """Whether a data-quality finding marks its hours suspect, and whether suspect hours still count."""
+
+    finding: str
+    marks_suspect: bool
+    counts: bool
+    source: str
+    status: str
+
+
 @dataclass(frozen=True)
 class RuleBook:
     """All processing rules, read from ``standards/data``."""
@@ -101,6 +112,8 @@ class RuleBook:
     pollutants: tuple[str, ...]
     parameters: dict[str, str]
     reference_o2: tuple[ReferenceO2, ...]
+    suspect: tuple[SuspectPolicy, ...] = ()
+    pollutant_names: dict[str, str] = field(default_factory=dict)
 
     def value(self, rule_id: str) -> Any:
         """The value of a keyed rule from any of the keyed tables."""
@@ -118,6 +131,8 @@ class RuleBook:
         rules += [Rule(f"marking:{m.mark_type}", m.data_valid, "", m.source, m.status) for m in self.marking]
         rules += [Rule(f"ultra-low-tier:{t.tier}", [t.ratio_min, t.ratio_max], "ratio", t.source, t.status)
                   for t in self.premium_tiers]
+        rules += [Rule(f"suspect:{s.finding}", {"marks_suspect": s.marks_suspect, "counts": s.counts}, "",
+                       s.source, s.status) for s in self.suspect]
         rules.append(Rule("ultra-low-denominator", self.premium["denominator"], "",
                           self.premium["denominator_source"], self.premium["denominator_status"]))
         return rules
@@ -182,6 +197,10 @@ def load_rules(directory: Traversable | None = None) -> RuleBook:
                    r["source"], r["status"])
         for r in _rows(base.joinpath("marking_policy.toml"), "policy")
     )
+    suspect = tuple(
+        SuspectPolicy(str(r["finding"]), bool(r["marks_suspect"]), bool(r["counts"]), r["source"], r["status"])
+        for r in _rows(base.joinpath("suspect_policy.toml"), "finding")
+    )
     premium = read_toml(base.joinpath("ultra_low_premium.toml"))
     tiers = tuple(
         PremiumTier(r["tier"], float(r["ratio_min"]), float(r["ratio_max"]), str(r["premium_share"]),
@@ -204,6 +223,8 @@ def load_rules(directory: Traversable | None = None) -> RuleBook:
         pollutants=tuple(str(p["code"]) for p in pollutant_data.get("pollutant", [])),
         parameters=parameters,
         reference_o2=load_reference_o2(base),
+        suspect=suspect,
+        pollutant_names={str(p["code"]): str(p.get("name", p["code"])) for p in pollutant_data.get("pollutant", [])},
     )
 
 
