@@ -18,11 +18,11 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from ultralow.cems import exceedance, hourly, quality, rates, substitution
-from ultralow.cems.suspect import with_suspect
 from ultralow.cems import marks as marks_mod
 from ultralow.cems.engine import Engine
 from ultralow.cems.events import availability_findings, exceedance_events, unjudgeable_findings
 from ultralow.cems.period import Period
+from ultralow.cems.suspect import with_suspect
 from ultralow.cems.validity import classify_minutes
 from ultralow.hj212 import code_tables
 from ultralow.standards.rules import RuleBook, packaged_rules
