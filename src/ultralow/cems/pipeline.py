@@ -84,23 +84,30 @@ def _keep(engine: Engine | None, name: str, expr: ir.Table, spark_only: bool = F
 
 
 def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table | None, period: Period, *,
-        rules: RuleBook | None = None, engine: Engine | None = None) -> ComplianceResult:
+        rules: RuleBook | None = None, engine: Engine | None = None, context: Period | None = None) -> ComplianceResult:
     """Judge the period. ``readings``: the contract's readings columns (minute rows are used);
     ``outlets``: registry rows (outlet_id, source_type, limit_sets, wet_analyser, utc_offset_min);
     ``limits``: :meth:`LimitCatalog.table`; ``marks``: :data:`marks.MARK_SCHEMA` rows or None.
 
     With an ``engine`` the hourly statistics and the judged hours are computed once and kept there;
     without one the result is a set of lazy expressions (same values).
+
+    ``context`` (containing ``period``): the days judged to make the answer independent of the period asked —
+    the calendar quarters that the substitution's alpha and look-back read (see
+    :func:`ultralow.cems.period.substitution_context`). Every table is then cut to ``period``.
     """
+    if context is not None and (context.start > period.start or context.end < period.end):
+        raise ValueError(f"context {context.as_dict()} must contain the period {period.as_dict()}")
+    context = context or period
     rules = rules or packaged_rules()
     load = engine.load if engine is not None else ibis.memtable
-    hour_grid = load(period.hours_table())
+    hour_grid = load(context.hours_table())
     policy = load(rules.marking_table())
     if marks is None:
         marks = load(marks_mod.empty_marks())
     marked = marks_mod.with_policy(marks, policy)
 
-    minutes = classify_minutes(hourly.period_minutes(readings, period), rules)
+    minutes = classify_minutes(hourly.period_minutes(readings, context), rules)
     any_marks, invalidating, out_of_control = True, True, True
     if engine is not None:  # skip the interval joins when there is no mark at all (the common case)
         counts = engine.to_arrow(marked.aggregate(
@@ -145,6 +152,10 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
     hours = hours.mutate(measured_mg_m3=ibis.ifelse(hours.valid, hours.measured_mg_m3, ibis.null(float)),
                          o2_pct=ibis.ifelse(hours.o2_valid, hours.o2_pct, ibis.null(float)),
                          indicative_o2_pct=ibis.ifelse(hours.o2_valid, ibis.null(float), hours.o2_pct))
+    if context != period:  # judged over the context, reported for the period asked
+        hours = hours.filter(hours.hour >= period.start_time, hours.hour < period.end_time)
+        quality_found = quality_found.filter(quality_found.start < period.end_time,
+                                             quality_found.end > period.start_time)
     hours = _keep(engine, "hours", hours.select(*HOUR_COLUMNS, "operating", "stopped", "emission_valid", "n_records"))
 
     day_table = rates.days(hours, rules)
