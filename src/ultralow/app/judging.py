@@ -21,8 +21,8 @@ from ultralow.app.period import DataSpan
 from ultralow.app.provenance import data_days, provenance, readings_fingerprint, software
 from ultralow.app.rollups import rollups
 from ultralow.cems import Period, run
-from ultralow.cems.period import substitution_context
 from ultralow.cems.engine import Engine, parquet_readings, spark_engine, store_marks, store_readings
+from ultralow.cems.period import substitution_context
 from ultralow.registry import Registry
 from ultralow.standards import LimitCatalog, RuleBook
 from ultralow.store import Store, export_parquet
