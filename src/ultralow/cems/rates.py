@@ -151,10 +151,13 @@ def premium_share(tier: PremiumTier, ratio: ir.FloatingValue) -> ir.FloatingValu
 def ultra_low_ratio(hours: ir.Table, candidates: ir.Table, rules: RuleBook) -> ir.Table:
     """Ultra-low time ratio per outlet and calendar quarter, for outlets listing the ultra-low set.
 
-    Each pollutant hour is corrected to the ultra-low row's reference O2 and compared with its limit. An hour
-    is assessed when the unit operated, no exempt mark applies, and either all three pollutants are valid
-    or a valid one exceeds (an hour fails if any one exceeds); it meets the ratio when all three are valid
-    and none exceeds.
+    Each pollutant hour is corrected to the ultra-low row's reference O2 and compared with its limit. An
+    operating hour is exempt when a mark exempts one of the three pollutants; otherwise it is assessed when
+    all three are judgeable or a judgeable one exceeds (an hour fails if any one exceeds), and unassessed
+    else. It meets the ratio when all three are judgeable and none exceeds. The denominator follows
+    ``ultra_low_premium.toml`` ``unassessed``: ``not_meeting`` (operating, non-exempt hours: an unassessed hour
+    counts in the denominator and not as meeting) or ``excluded`` (assessed hours only). Both ratios are given
+    (``ratio`` by the rule, ``ratio_assessed_only`` for comparison) with the hours of each kind.
     """
     premium = rules.premium
     pollutants = list(premium["pollutants"])
@@ -167,23 +170,34 @@ def ultra_low_ratio(hours: ir.Table, candidates: ir.Table, rules: RuleBook) -> i
                     ul.u_from.isnull() | (ul.u_from <= day), ul.u_to.isnull() | (ul.u_to > day)])
     corrected = ibis.ifelse(j.u_basis == "o2", conversion.o2_corrected(j.measured_mg_m3, j.o2_pct, j.u_o2_ref, rules),
                             j.measured_mg_m3)
-    ok = j.valid & ~j.exempt
+    judgeable = j.judgeable if "judgeable" in j.columns else j.valid  # hand-made hour tables without the column
+    ok = judgeable & ~j.exempt
     j = j.mutate(ul_ok=ok, ul_fail=(ok & (corrected > j.u_limit)).fill_null(False))
     per_hour = j.group_by(["outlet_id", "hour"]).agg(
         n_valid=_count(j.ul_ok),
         failed=j.ul_fail.any(),
         operating=j.operating.any(),
+        exempt=j.exempt.any(),
     )
     n = len(pollutants)
-    assessed = per_hour.operating & ((per_hour.n_valid == n) | per_hour.failed)
+    counted = per_hour.operating & ~per_hour.exempt
+    assessed = counted & ((per_hour.n_valid == n) | per_hour.failed)
     meets = (per_hour.n_valid == n) & ~per_hour.failed
-    q = per_hour.mutate(assessed=assessed, meets=meets, year=per_hour.hour.year(), quarter=per_hour.hour.quarter())
+    q = per_hour.mutate(counted=counted, assessed=assessed, meets=meets, year=per_hour.hour.year(),
+                        quarter=per_hour.hour.quarter())
     agg = q.group_by(["outlet_id", "year", "quarter"]).agg(
         hours_operating=_count(q.operating),
+        hours_exempt=_count(q.operating & q.exempt),
         hours_assessed=_count(q.assessed),
+        hours_unassessed=_count(q.counted & ~q.assessed),
         hours_meeting=_count(q.assessed & q.meets),
     )
-    ratio = _ratio(agg.hours_meeting, agg.hours_assessed)
+    rule = str(premium.get("unassessed", "excluded"))
+    if rule not in ("not_meeting", "excluded"):
+        raise ValueError(f"ultra_low_premium.toml: unassessed {rule!r} must be not_meeting or excluded")
+    assessed_only = _ratio(agg.hours_meeting, agg.hours_assessed)
+    ratio = (_ratio(agg.hours_meeting, agg.hours_assessed + agg.hours_unassessed) if rule == "not_meeting"
+             else assessed_only)
     tiers = rules.premium_tiers
 
     def in_tier(t: PremiumTier) -> ir.BooleanValue:
@@ -192,6 +206,10 @@ def ultra_low_ratio(hours: ir.Table, candidates: ir.Table, rules: RuleBook) -> i
 
     return agg.mutate(
         ratio=ratio,
+        ratio_assessed_only=assessed_only,
+        denominator_rule=ibis.literal(rule),
+        denominator_status=ibis.literal(str(premium.get("denominator_status", "unverified"))),
         tier=ibis.cases(*[(in_tier(t), t.tier) for t in tiers], else_=ibis.null(str)),
+        tier_status=ibis.cases(*[(in_tier(t), t.status) for t in tiers], else_=ibis.null(str)),
         premium_share=ibis.cases(*[(in_tier(t), premium_share(t, ratio)) for t in tiers], else_=ibis.null(float)),
     )
