@@ -17,7 +17,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from ultralow.cems import exceedance, hourly, quality, rates, substitution
+from ultralow.cems import episodes, exceedance, hourly, quality, rates, substitution
 from ultralow.cems import marks as marks_mod
 from ultralow.cems.engine import Engine
 from ultralow.cems.events import availability_findings, exceedance_events, unjudgeable_findings
@@ -161,11 +161,12 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
     day_table = rates.days(hours, rules)
     found = quality_found.union(availability_findings(hours)).union(
         substitution.unsubstituted_findings(hours)).union(unjudgeable_findings(hours))
+    events = _keep(engine, "events", exceedance_events(hours), spark_only=True)
     return ComplianceResult(
         hours=hours.select(*HOUR_COLUMNS),
         summary=rates.summary(hours, candidates, names, rules.pollutants),
-        events=exceedance_events(hours),
-        findings=found,
+        events=events,
+        findings=episodes.ranked(found, events, rules),
         days=day_table,
         months=rates.months(day_table, rules),
         ultra_low=rates.ultra_low_ratio(hours, candidates, rules),

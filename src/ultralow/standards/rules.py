@@ -96,6 +96,18 @@ class SuspectPolicy:
     status: str
 
 
+@dataclass(frozen=True, slots=True)
+class FindingPolicy:
+    """A finding's severity (1-5) and its escalation after ``escalate_hours`` (``findings_policy.toml``)."""
+
+    finding: str
+    severity: int
+    escalate_hours: int | None
+    escalated_severity: int | None
+    source: str
+    status: str
+
+
 @dataclass(frozen=True)
 class RuleBook:
     """All processing rules, read from ``standards/data``."""
@@ -114,17 +126,23 @@ class RuleBook:
     reference_o2: tuple[ReferenceO2, ...]
     suspect: tuple[SuspectPolicy, ...] = ()
     pollutant_names: dict[str, str] = field(default_factory=dict)
+    triage: dict[str, Rule] = field(default_factory=dict)
+    finding_policy: tuple[FindingPolicy, ...] = ()
 
     def value(self, rule_id: str) -> Any:
         """The value of a keyed rule from any of the keyed tables."""
-        for table in (self.validity, self.conversion, self.quality, self.rates):
+        for table in (self.validity, self.conversion, self.quality, self.rates, self.triage):
             if rule_id in table:
                 return table[rule_id].value
         raise KeyError(rule_id)
 
     def all_rules(self) -> list[Rule]:
         """Every keyed rule and every row rule, for the output's evidence."""
-        rules = [r for t in (self.validity, self.conversion, self.quality, self.rates) for r in t.values()]
+        rules = [r for t in (self.validity, self.conversion, self.quality, self.rates, self.triage)
+                 for r in t.values()]
+        rules += [Rule(f"severity:{f.finding}", {"severity": f.severity, "escalate_hours": f.escalate_hours,
+                                                 "escalated_severity": f.escalated_severity}, "", f.source, f.status)
+                  for f in self.finding_policy]
         rules += [Rule(f"substitution:{s.id}", s.lookback_valid_hours, "h", s.source, s.status)
                   for s in self.substitution]
         rules += [Rule(f"plausibility:{p.code}", [p.min, p.max], "", p.source, p.status) for p in self.plausibility]
@@ -201,6 +219,11 @@ def load_rules(directory: Traversable | None = None) -> RuleBook:
         SuspectPolicy(str(r["finding"]), bool(r["marks_suspect"]), bool(r["counts"]), r["source"], r["status"])
         for r in _rows(base.joinpath("suspect_policy.toml"), "finding")
     )
+    finding_policy = tuple(
+        FindingPolicy(str(r["finding"]), int(r["severity"]), r.get("escalate_hours"), r.get("escalated_severity"),
+                      r["source"], r["status"])
+        for r in _rows(base.joinpath("findings_policy.toml"), "finding")
+    )
     premium = read_toml(base.joinpath("ultra_low_premium.toml"))
     tiers = tuple(
         PremiumTier(r["tier"], float(r["ratio_min"]), float(r["ratio_max"]), str(r["premium_share"]),
@@ -224,6 +247,8 @@ def load_rules(directory: Traversable | None = None) -> RuleBook:
         parameters=parameters,
         reference_o2=load_reference_o2(base),
         suspect=suspect,
+        triage=_keyed(base.joinpath("findings_policy.toml")),
+        finding_policy=finding_policy,
         pollutant_names={str(p["code"]): str(p.get("name", p["code"])) for p in pollutant_data.get("pollutant", [])},
     )
 
