@@ -81,8 +81,7 @@ def strictest(hours: ir.Table, candidates: ir.Table, ambient_o2_pct: float) -> i
         columns[f"w_{prefix}"] = j.c_rank.argmin(ibis.ifelse(mine, nudged, _EXCLUDED))
         columns[f"n_{prefix}"] = ibis.ifelse(mine, 1, 0).sum()
     best = j.group_by(["k_outlet", "k_code", "k_hour"]).agg(**columns)
-    out = hours.left_join(best, [hours.outlet_id == best.k_outlet, hours.code == best.k_code,
-                                 hours.hour == best.k_hour]).drop("k_outlet", "k_code", "k_hour")
+    # the winners' attributes joined on the narrow per-hour table, then one join onto the (wide) hours
     for prefix, rank in (("limit", "w_rank"), ("legal", "w_legal"), ("ultra_low", "w_ultra_low")):
         lim = "limit_mg_m3" if prefix == "limit" else f"{prefix}_limit_mg_m3"
         names = {"set": "limit_set", "row": "limit_row", "source": "limit_source", "status": "limit_status",
@@ -93,8 +92,11 @@ def strictest(hours: ir.Table, candidates: ir.Table, ambient_o2_pct: float) -> i
             "r_outlet": "outlet_id", "r_code": "pollutant", "r_rank": "cand_rank", lim: "limit_mg_m3",
             names["set"]: "set_id", names["row"]: "row_id", names["source"]: "source", names["status"]: "status",
             names["basis"]: "reference_basis", names["o2"]: "o2_ref_pct"})
-        cond = [out.outlet_id == rows.r_outlet, out.code == rows.r_code, out[rank] == rows.r_rank]
+        cond = [best.k_outlet == rows.r_outlet, best.k_code == rows.r_code, best[rank] == rows.r_rank]
         if prefix != "limit":
-            cond.append(out[f"n_{prefix}"] > 0)
-        out = out.left_join(rows, cond).drop("r_outlet", "r_code", "r_rank")
-    return out.drop("w_rank", "w_legal", "w_ultra_low", "n_legal", "n_ultra_low")
+            cond.append(best[f"n_{prefix}"] > 0)
+        best = best.left_join(rows, cond).drop("r_outlet", "r_code", "r_rank")
+    best = best.drop("w_rank", "w_legal", "w_ultra_low", "n_legal", "n_ultra_low")
+    out = hours.left_join(best, [hours.outlet_id == best.k_outlet, hours.code == best.k_code,
+                                 hours.hour == best.k_hour])
+    return out.drop("k_outlet", "k_code", "k_hour")
