@@ -29,7 +29,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "emissions": ("outlet_id", "code", "year"),
     "limits": ("outlet_id", "pollutant", "set_id", "row_id"),
 }
-TIME_COLUMNS = ("hour", "start", "end")
+TIME_COLUMNS = ("hour", "start", "end", "episode_start", "episode_end")
 
 
 def sorted_rows(name: str, table: pa.Table) -> list[dict[str, Any]]:

@@ -75,6 +75,7 @@ def judge(hours: ir.Table, fallback: ir.Table, rules: RuleBook) -> ir.Table:
     reason = ibis.cases(
         (stopped, ibis.null(str)),
         (t.n_records == 0, "no_data"),
+        (~minutes_ok & t.out_of_control.fill_null(False), "out_of_control"),
         (~minutes_ok, invalid_cause(t)),
         (wet & ~t.hum_valid, "humidity_invalid"),
         (~valid, "measured_missing"),

@@ -20,7 +20,12 @@ import pyarrow as pa
 from ultralow.cems import episodes, exceedance, hourly, quality, rates, substitution
 from ultralow.cems import marks as marks_mod
 from ultralow.cems.engine import Engine
-from ultralow.cems.events import availability_findings, exceedance_events, unjudgeable_findings
+from ultralow.cems.events import (
+    FINDING_COLUMNS,
+    availability_findings,
+    exceedance_events,
+    unjudgeable_findings,
+)
 from ultralow.cems.period import Period
 from ultralow.cems.suspect import with_suspect
 from ultralow.cems.validity import classify_minutes
@@ -84,7 +89,8 @@ def _keep(engine: Engine | None, name: str, expr: ir.Table, spark_only: bool = F
 
 
 def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table | None, period: Period, *,
-        rules: RuleBook | None = None, engine: Engine | None = None, context: Period | None = None) -> ComplianceResult:
+        rules: RuleBook | None = None, engine: Engine | None = None, context: Period | None = None,
+        extra_findings: ir.Table | None = None) -> ComplianceResult:
     """Judge the period. ``readings``: the contract's readings columns (minute rows are used);
     ``outlets``: registry rows (outlet_id, source_type, limit_sets, wet_analyser, utc_offset_min);
     ``limits``: :meth:`LimitCatalog.table`; ``marks``: :data:`marks.MARK_SCHEMA` rows or None.
@@ -95,6 +101,7 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
     ``context`` (containing ``period``): the days judged to make the answer independent of the period asked —
     the calendar quarters that the substitution's alpha and look-back read (see
     :func:`ultralow.cems.period.substitution_context`). Every table is then cut to ``period``.
+    ``extra_findings``: finding rows made outside the engine (QA findings, :mod:`ultralow.cems.qa`).
     """
     if context is not None and (context.start > period.start or context.end < period.end):
         raise ValueError(f"context {context.as_dict()} must contain the period {period.as_dict()}")
@@ -161,6 +168,8 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
     day_table = rates.days(hours, rules)
     found = quality_found.union(availability_findings(hours)).union(
         substitution.unsubstituted_findings(hours)).union(unjudgeable_findings(hours))
+    if extra_findings is not None:
+        found = found.union(extra_findings.select(*FINDING_COLUMNS).cast(found.schema()))
     events = _keep(engine, "events", exceedance_events(hours), spark_only=True)
     return ComplianceResult(
         hours=hours.select(*HOUR_COLUMNS),

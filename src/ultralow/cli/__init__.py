@@ -11,6 +11,7 @@ from ultralow.cli.demo import demo
 from ultralow.cli.export import export
 from ultralow.cli.hj212 import hj212
 from ultralow.cli.ingest import ingest
+from ultralow.cli.qa import qa
 from ultralow.cli.serve import serve
 from ultralow.cli.simulate import simulate
 from ultralow.cli.web import web
@@ -34,3 +35,4 @@ main.add_command(export)
 main.add_command(claims)
 main.add_command(compliance)
 main.add_command(web)
+main.add_command(qa)

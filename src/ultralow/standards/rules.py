@@ -128,18 +128,30 @@ class RuleBook:
     pollutant_names: dict[str, str] = field(default_factory=dict)
     triage: dict[str, Rule] = field(default_factory=dict)
     finding_policy: tuple[FindingPolicy, ...] = ()
+    qa: dict[str, Rule] = field(default_factory=dict)
+    qa_drift: tuple[dict[str, Any], ...] = ()
 
     def value(self, rule_id: str) -> Any:
         """The value of a keyed rule from any of the keyed tables."""
-        for table in (self.validity, self.conversion, self.quality, self.rates, self.triage):
+        for table in (self.validity, self.conversion, self.quality, self.rates, self.triage, self.qa):
             if rule_id in table:
                 return table[rule_id].value
         raise KeyError(rule_id)
 
+    def status_of(self, rule_id: str) -> str:
+        """The status of a keyed rule (``unverified`` when unknown)."""
+        for table in (self.validity, self.conversion, self.quality, self.rates, self.triage, self.qa):
+            if rule_id in table:
+                return table[rule_id].status
+        return "unverified"
+
     def all_rules(self) -> list[Rule]:
         """Every keyed rule and every row rule, for the output's evidence."""
-        rules = [r for t in (self.validity, self.conversion, self.quality, self.rates, self.triage)
+        rules = [r for t in (self.validity, self.conversion, self.quality, self.rates, self.triage, self.qa)
                  for r in t.values()]
+        rules += [Rule(f"qa_drift:{d['name']}", {"codes": d["codes"], "zero": d["zero_out_of_control_pct"],
+                                                 "span": d["span_out_of_control_pct"]}, "% F.S.", d["source"],
+                       d["status"]) for d in self.qa_drift]
         rules += [Rule(f"severity:{f.finding}", {"severity": f.severity, "escalate_hours": f.escalate_hours,
                                                  "escalated_severity": f.escalated_severity}, "", f.source, f.status)
                   for f in self.finding_policy]
@@ -248,6 +260,8 @@ def load_rules(directory: Traversable | None = None) -> RuleBook:
         reference_o2=load_reference_o2(base),
         suspect=suspect,
         triage=_keyed(base.joinpath("findings_policy.toml")),
+        qa=_keyed(base.joinpath("qa_rules.toml")),
+        qa_drift=tuple(_rows(base.joinpath("qa_rules.toml"), "drift")),
         finding_policy=finding_policy,
         pollutant_names={str(p["code"]): str(p.get("name", p["code"])) for p in pollutant_data.get("pollutant", [])},
     )
