@@ -7,12 +7,13 @@ A front end of :mod:`ultralow.app.qa`: the file is checked completely before any
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from ultralow.app import resolve_registry
+from ultralow.app import AppError, resolve_registry
 from ultralow.app.qa import import_file, records
 from ultralow.cli.options import config_option, db_option, format_option, given_config
 from ultralow.cli.reporting import reported, stderr_line
@@ -33,6 +34,8 @@ def qa() -> None:
 def qa_import(file: str, db: str, config: str) -> None:
     """Import a QA CSV (outlet,code,kind,checked_at,drift_pct,passed,reference): all rows or none."""
     with reported():
+        if not Path(db).exists():
+            raise AppError(f"{db}: no such store (run `ultralow ingest` or `ultralow demo` first)")
         store = Store(db)
         try:
             registry = resolve_registry(given_config(config), store)
