@@ -104,7 +104,11 @@ def test_csv_and_parquet_downloads(demo_site: str) -> None:
     assert lines[0].split(",")[:3] == ["outlet", "code", "hour"] and len(lines) == 1 + 72
     parquet = httpx.get(f"{demo_site}/api/v1/events.parquet")
     table = pq.read_table(io.BytesIO(parquet.content))
-    assert table.num_rows == httpx.get(f"{demo_site}/api/v1/events").json()["total"] == 4
+    # events per limit kind (issue 17): 3 ultra-low runs at the coal units, 3 of them also above GB 13223
+    # (legal) and 1 at the potline above GB 25465 (legal) -> 7 (4 when only the strictest limit was counted)
+    assert table.num_rows == httpx.get(f"{demo_site}/api/v1/events").json()["total"] == 7
+    kinds = sorted(zip(table.column("limit_kind").to_pylist(), table.column("limit_set").to_pylist(), strict=True))
+    assert kinds == [("legal", "GB13223-2011")] * 3 + [("legal", "GB25465-2010")] + [("ultra_low", "ultra-low-2015")] * 3
 
 
 def test_openapi_documents_every_dataset(demo_site: str) -> None:

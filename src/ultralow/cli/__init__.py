@@ -16,6 +16,7 @@ from ultralow.cli.kpi import kpi
 from ultralow.cli.ledger import ledger
 from ultralow.cli.marks import marks
 from ultralow.cli.outlets import outlets
+from ultralow.cli.qa import qa
 from ultralow.cli.report import report
 from ultralow.cli.serve import serve
 from ultralow.cli.simulate import simulate
@@ -49,3 +50,4 @@ main.add_command(ghg)
 main.add_command(cbam_command)
 main.add_command(kpi)
 main.add_command(outlets)
+main.add_command(qa)
