@@ -102,6 +102,12 @@ def test_markdown_table_caption_heading_scales_cells() -> None:
     ("We restored 48 hectares of land.", ("land_rehabilitated", 48.0, "ha")),
     ("全年发电量3.6亿千瓦时。", ("power_generation", 3.6e8, "kWh")),  # 3.6 x 10^8
     ("Electricity consumption was 11,640 MWh.", ("energy_consumption", 11_640_000.0, "kWh")),  # x 1,000
+    ("The grid emission factor was 0.58 t CO2e per MWh.", ("carbon_intensity", 0.58, "t CO2e/MWh")),
+    ("Our power intensity was 0.61 kg CO2e/kWh.", ("carbon_intensity", 0.61, "t CO2e/MWh")),  # 1 kg/kWh = 1 t/MWh
+    ("Energy use was 412 GJ per employee.", ("energy_intensity", 412.0, "GJ/employee")),
+    ("单位产品综合能耗下降至1.52吨标准煤/吨。", ("energy_intensity", 1520.0, "kgce/t")),  # 1.52 tce/t x 1,000
+    ("Smelter power use averaged 13.4 MWh per tonne of aluminium.",
+     ("power_consumption_per_tonne", 13_400.0, "kWh/t")),  # 13.4 MWh/t x 1,000
 ])
 def test_units(text: str, expected: tuple[str, float, str]) -> None:
     metric, value, unit = one(text)
@@ -178,6 +184,12 @@ def test_one_sign_rule(text: str, metric: str, value: float) -> None:
     assert (c.metric, c.value) == (metric, value)
     assert c.direction == ("decrease" if value < 0 else "increase")
     assert c.to_json()["direction"] == c.direction
+
+
+def test_relative_change_of_a_quantity_is_not_of_its_intensity() -> None:
+    assert one("Water use was down 12% year-on-year.") == ("water_consumption_change", -12.0, "%")
+    assert [m for _, m, *_ in claims("Water intensity fell 4% to 3.1 m3 per tonne.")] == [
+        "water_intensity_change", "water_intensity"]
 
 
 def test_direction_of() -> None:
