@@ -321,3 +321,36 @@ def test_co2e_never_converts_into_plain_tonnes() -> None:
 
     with pytest.raises(UnitDataError):
         factor("tonne_CO2e", "tonne")
+
+
+# ----------------------------------------------------------------- bad PDF input
+def test_a_file_that_is_not_a_pdf_is_named(tmp_path: Path) -> None:
+    from ultralow.claims.document import PdfError
+
+    bad = tmp_path / "report.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    with pytest.raises(PdfError, match=r"report\.pdf: not a readable PDF"):
+        read_document(bad)
+
+
+def test_a_pdf_without_text_layer_is_said(tmp_path: Path) -> None:
+    import weasyprint
+
+    from ultralow.claims.document import PdfError
+
+    scan = tmp_path / "scan.pdf"
+    weasyprint.HTML(string="<svg width='80' height='80'><rect width='40' height='40'/></svg>").write_pdf(scan)
+    with pytest.raises(PdfError, match=r"scan\.pdf: 1 page\(s\) without a text layer"):
+        read_document(scan)
+
+
+def test_cli_names_an_unreadable_pdf(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ultralow.cli import main
+
+    bad = tmp_path / "report.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    result = CliRunner().invoke(main, ["claims", "extract", str(bad)])
+    assert result.exit_code == 1
+    assert "report.pdf: not a readable PDF" in result.output

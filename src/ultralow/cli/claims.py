@@ -17,6 +17,7 @@ from rich.table import Table
 
 from ultralow import __version__
 from ultralow.claims import Document, extract_claims, read_document
+from ultralow.claims.document import PdfError
 from ultralow.claims.check import check_texts, with_source_types
 from ultralow.claims.evidence import StandardsSource, packaged_standards
 from ultralow.claims.model import CheckedClaim, Finding
@@ -36,6 +37,8 @@ def _read_document(path: str) -> Document:
         raise _Unreadable(f"{path}: no such file") from None
     except UnicodeDecodeError as exc:
         raise _Unreadable(f"{path}: not UTF-8 text (byte {exc.start}): {exc.reason}") from None
+    except PdfError as exc:
+        raise _Unreadable(str(exc)) from None
     except OSError as exc:
         raise _Unreadable(f"{path}: cannot read: {exc.strerror}") from None
 
