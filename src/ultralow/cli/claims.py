@@ -17,8 +17,8 @@ from rich.table import Table
 
 from ultralow import __version__
 from ultralow.claims import Document, extract_claims, read_document
-from ultralow.claims.document import PdfError
 from ultralow.claims.check import check_texts, with_source_types
+from ultralow.claims.document import PdfError
 from ultralow.claims.evidence import StandardsSource, packaged_standards
 from ultralow.claims.model import CheckedClaim, Finding
 from ultralow.claims.verify import LEDGER_PENDING, Rules, load_rules, packaged_rules
