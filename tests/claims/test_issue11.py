@@ -354,3 +354,24 @@ def test_cli_names_an_unreadable_pdf(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["claims", "extract", str(bad)])
     assert result.exit_code == 1
     assert "report.pdf: not a readable PDF" in result.output
+
+
+def test_html_pre_block_table_and_text_table_in_markdown() -> None:
+    html = "<p>Key data</p><pre>\nIndicator          2022     2023\nSO2 emissions (t)  6,814    6,102\n</pre>"
+    assert [(m, v, u) for _, m, v, _, u, _ in claims(html, "t.html")] == [
+        ("so2_emissions", 6_814.0, "t"), ("so2_emissions", 6_102.0, "t")]
+    md = "# Data\n\nIndicator          2022     2023\nLTIFR              0.51     0.42\n"
+    doc = parse_document("t.md", md)
+    assert [(c.metric, c.value, c.period) for c in extract_claims(doc)] == [("ltifr", 0.51, "2022"),
+                                                                            ("ltifr", 0.42, "2023")]
+
+
+def test_plain_text_table_change_column_and_empty_cells() -> None:
+    text = ("Indicator                      2023       2022      YoY\n"
+            "Revenue (RMB million)        86,530     82,110     5.4%\n"
+            "Fatalities                        2          -        -\n")
+    doc = parse_document("t.txt", text)
+    got = [(c.metric, c.value, c.unit, c.period, c.direction) for c in extract_claims(doc)]
+    # RMB million: 86,530 x 10^6 = 8.653e10 CNY; the YoY column is the change of the latest year
+    assert got == [("revenue", 8.653e10, "CNY", "2023", None), ("revenue", 8.211e10, "CNY", "2022", None),
+                   ("revenue_change", 5.4, "%", "2023", "increase"), ("fatalities", 2.0, "people", "2023", None)]
