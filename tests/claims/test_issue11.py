@@ -375,3 +375,19 @@ def test_plain_text_table_change_column_and_empty_cells() -> None:
     # RMB million: 86,530 x 10^6 = 8.653e10 CNY; the YoY column is the change of the latest year
     assert got == [("revenue", 8.653e10, "CNY", "2023", None), ("revenue", 8.211e10, "CNY", "2022", None),
                    ("revenue_change", 5.4, "%", "2023", "increase"), ("fatalities", 2.0, "people", "2023", None)]
+
+
+def test_more_real_report_forms() -> None:
+    # "a 2019 base year" is a year, not 2,019 bases
+    assert [m for _, m, *_ in claims("Our target is a 30% reduction in Scope 3 emissions by 2030 from a 2019 base year.")] \
+        == ["scope3_emissions_change"]
+    # 42.6 GL = 42.6 x 10^6 m3 (pint: giga litre)
+    assert one("Total water withdrawn was 42.6 GL.") == ("water_consumption", 42_600_000.0, "m3")
+    # "compared with 2,310": the earlier value of the same quantity
+    assert [(m, v, u) for _, m, v, _, u, _ in claims("We employ 2,400 people compared with 2,310 a year earlier.")] == [
+        ("employees", 2_400.0, "people"), ("employees", 2_310.0, "people")]
+    assert [v for _, _, v, *_ in claims("The LTIFR was 0.35, compared with 0.41 in 2022.")] == [0.35, 0.41]
+
+
+def test_five_years_early_is_a_duration() -> None:
+    assert claims("We met the target five years early.") == [("five years", "unclassified", 5.0, None, "yr", "exactly")]

@@ -36,6 +36,8 @@ from ultralow.claims.vocabulary import Vocabulary, is_cjk
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _CJK_ZERO = re.compile(r"零(?:死亡|亡人|伤亡)")  # "零死亡事故": zero fatalities
 _SUBSTANCE_BEFORE = re.compile(r"(?:标准煤|标煤)(?:约|近|超过|逾)?$")
+_YEAR_NOUN_AFTER = re.compile(r"\s*(?:base|baseline|reference|target|financial|fiscal|calendar|reporting)[\s-]+"
+                              r"(?:year|level|period)|\s*(?:base|baseline)\b", re.IGNORECASE)
 _YEAR_PREPOSITION = re.compile(r"\b(?:in|since|by|during|until|till|from|of|for|year|before|after|through)\s+$",
                                re.IGNORECASE)
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|～|〜|to|至|到|and)\s*", re.IGNORECASE)
@@ -251,6 +253,8 @@ def _looks_like_year(text: str, raw: str, q: Quantity, e: int, hi: int) -> bool:
         return False
     if q.unit is None:
         return True
+    if _YEAR_NOUN_AFTER.match(text, e, hi):
+        return True  # "from a 2019 base year", "the 2030 target"
     if q.unit_from == "counted" and not is_cjk(text[q.counted_start]) and len(text[e:q.counted_start].split()) >= 1:
         return True
     return bool(_YEAR_PREPOSITION.search(text, max(0, q.start - 12), q.start))
