@@ -391,3 +391,12 @@ def test_more_real_report_forms() -> None:
 
 def test_five_years_early_is_a_duration() -> None:
     assert claims("We met the target five years early.") == [("five years", "unclassified", 5.0, None, "yr", "exactly")]
+
+
+def test_per_output_value_intensity_and_baseline_year_of_a_change() -> None:
+    got = claims("公司万元产值综合能耗0.86吨标准煤，同比下降4.2%。")
+    # 0.86 tce per 10,000 yuan of output; its change takes its metric
+    assert [(m, v, u) for _, m, v, _, u, _ in got] == [("energy_intensity", 0.86, "tce/10k CNY"),
+                                                       ("energy_intensity_change", -4.2, "%")]
+    [c] = extract_claims(parse_document("t.txt", "吨铝碳排放强度较2020年下降8.6%。"))
+    assert (c.metric, c.value, c.period) == ("carbon_intensity_change", -8.6, None)  # 2020 is the base, not the period

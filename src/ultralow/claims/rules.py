@@ -148,11 +148,15 @@ def _per_tonne(ctx: Context, drafts: list[Draft]) -> None:
     """"吨铝直流电耗降至12,450千瓦时": a per-tonne word before the figure in its clause makes its unit per tonne."""
     vocab = ctx.vocab
     for d in drafts:
-        per = vocab.per_tonne_units.get(d.q.unit or "")
-        if per is None:
-            continue
         lo = max([ctx.start, *(b for b in ctx.bounds if b < d.q.start)])
-        if vocab.per_tonne_before_re.search(ctx.text, lo, d.q.start):
+        # "万元产值综合能耗0.86吨标准煤": per 10,000 yuan of output (an intensity of value, not of tonnes)
+        per = vocab.per_output_units.get(d.q.unit or "")
+        if per is not None and vocab.per_output_before_re.search(ctx.text, lo, d.q.start):
+            d.q = replace(d.q, unit=per, kind="intensity")
+            d.unit = per
+            continue
+        per = vocab.per_tonne_units.get(d.q.unit or "")
+        if per is not None and vocab.per_tonne_before_re.search(ctx.text, lo, d.q.start):
             d.q = replace(d.q, unit=per, kind=vocab.unit_kind(per))
             d.unit = per
 
