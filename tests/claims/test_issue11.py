@@ -400,3 +400,28 @@ def test_per_output_value_intensity_and_baseline_year_of_a_change() -> None:
                                                        ("energy_intensity_change", -4.2, "%")]
     [c] = extract_claims(parse_document("t.txt", "吨铝碳排放强度较2020年下降8.6%。"))
     assert (c.metric, c.value, c.period) == ("carbon_intensity_change", -8.6, None)  # 2020 is the base, not the period
+
+
+def test_aligned_table_reader_cells_and_offsets() -> None:
+    from ultralow.claims.read_text import aligned_tables
+
+    text = ("Key indicators\n"
+            "                 Unit    2022   2023\n"
+            "Scope 1          t CO2e  14.2   13.8\n"
+            "\n"
+            "Scope 1 was lower in 2023.\n")
+    [table] = aligned_tables(text)
+    assert table.caption == "Key indicators"
+    assert [c.text for c in table.header] == ["", "Unit", "2022", "2023"]
+    # "Scope 1" keeps its 1: only the last two tokens (one per year column) are figures
+    assert [c.text for c in table.body[0]] == ["Scope 1", "t CO2e", "14.2", "13.8"]
+    assert all(text[c.start:c.end] == c.text for row in table.rows for c in row)
+    assert table.end < text.index("Scope 1 was")  # the blank line ends the table
+
+
+def test_html_table_caption_from_the_heading_before_it() -> None:
+    html = "<h3>Water (megalitres)</h3><table><tr><th></th><th>FY2023</th></tr><tr><td>Water withdrawn</td><td>18,420</td></tr></table>"
+    doc = parse_document("t.html", html)
+    assert doc.tables[0].caption == "Water (megalitres)"
+    [c] = extract_claims(doc)
+    assert (c.metric, c.value, c.unit, c.period) == ("water_consumption", 18_420_000.0, "m3", "2023")  # ML x 1,000
