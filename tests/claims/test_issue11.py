@@ -102,6 +102,12 @@ def test_markdown_table_caption_heading_scales_cells() -> None:
     ("We restored 48 hectares of land.", ("land_rehabilitated", 48.0, "ha")),
     ("全年发电量3.6亿千瓦时。", ("power_generation", 3.6e8, "kWh")),  # 3.6 x 10^8
     ("Electricity consumption was 11,640 MWh.", ("energy_consumption", 11_640_000.0, "kWh")),  # x 1,000
+    ("The grid emission factor was 0.58 t CO2e per MWh.", ("carbon_intensity", 0.58, "t CO2e/MWh")),
+    ("Our power intensity was 0.61 kg CO2e/kWh.", ("carbon_intensity", 0.61, "t CO2e/MWh")),  # 1 kg/kWh = 1 t/MWh
+    ("Energy use was 412 GJ per employee.", ("energy_intensity", 412.0, "GJ/employee")),
+    ("单位产品综合能耗下降至1.52吨标准煤/吨。", ("energy_intensity", 1520.0, "kgce/t")),  # 1.52 tce/t x 1,000
+    ("Smelter power use averaged 13.4 MWh per tonne of aluminium.",
+     ("power_consumption_per_tonne", 13_400.0, "kWh/t")),  # 13.4 MWh/t x 1,000
 ])
 def test_units(text: str, expected: tuple[str, float, str]) -> None:
     metric, value, unit = one(text)
@@ -178,6 +184,12 @@ def test_one_sign_rule(text: str, metric: str, value: float) -> None:
     assert (c.metric, c.value) == (metric, value)
     assert c.direction == ("decrease" if value < 0 else "increase")
     assert c.to_json()["direction"] == c.direction
+
+
+def test_relative_change_of_a_quantity_is_not_of_its_intensity() -> None:
+    assert one("Water use was down 12% year-on-year.") == ("water_consumption_change", -12.0, "%")
+    assert [m for _, m, *_ in claims("Water intensity fell 4% to 3.1 m3 per tonne.")] == [
+        "water_intensity_change", "water_intensity"]
 
 
 def test_direction_of() -> None:
@@ -309,3 +321,107 @@ def test_co2e_never_converts_into_plain_tonnes() -> None:
 
     with pytest.raises(UnitDataError):
         factor("tonne_CO2e", "tonne")
+
+
+# ----------------------------------------------------------------- bad PDF input
+def test_a_file_that_is_not_a_pdf_is_named(tmp_path: Path) -> None:
+    from ultralow.claims.document import PdfError
+
+    bad = tmp_path / "report.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    with pytest.raises(PdfError, match=r"report\.pdf: not a readable PDF"):
+        read_document(bad)
+
+
+def test_a_pdf_without_text_layer_is_said(tmp_path: Path) -> None:
+    import weasyprint
+
+    from ultralow.claims.document import PdfError
+
+    scan = tmp_path / "scan.pdf"
+    weasyprint.HTML(string="<svg width='80' height='80'><rect width='40' height='40'/></svg>").write_pdf(scan)
+    with pytest.raises(PdfError, match=r"scan\.pdf: 1 page\(s\) without a text layer"):
+        read_document(scan)
+
+
+def test_cli_names_an_unreadable_pdf(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ultralow.cli import main
+
+    bad = tmp_path / "report.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    result = CliRunner().invoke(main, ["claims", "extract", str(bad)])
+    assert result.exit_code == 1
+    assert "report.pdf: not a readable PDF" in result.output
+
+
+def test_html_pre_block_table_and_text_table_in_markdown() -> None:
+    html = "<p>Key data</p><pre>\nIndicator          2022     2023\nSO2 emissions (t)  6,814    6,102\n</pre>"
+    assert [(m, v, u) for _, m, v, _, u, _ in claims(html, "t.html")] == [
+        ("so2_emissions", 6_814.0, "t"), ("so2_emissions", 6_102.0, "t")]
+    md = "# Data\n\nIndicator          2022     2023\nLTIFR              0.51     0.42\n"
+    doc = parse_document("t.md", md)
+    assert [(c.metric, c.value, c.period) for c in extract_claims(doc)] == [("ltifr", 0.51, "2022"),
+                                                                            ("ltifr", 0.42, "2023")]
+
+
+def test_plain_text_table_change_column_and_empty_cells() -> None:
+    text = ("Indicator                      2023       2022      YoY\n"
+            "Revenue (RMB million)        86,530     82,110     5.4%\n"
+            "Fatalities                        2          -        -\n")
+    doc = parse_document("t.txt", text)
+    got = [(c.metric, c.value, c.unit, c.period, c.direction) for c in extract_claims(doc)]
+    # RMB million: 86,530 x 10^6 = 8.653e10 CNY; the YoY column is the change of the latest year
+    assert got == [("revenue", 8.653e10, "CNY", "2023", None), ("revenue", 8.211e10, "CNY", "2022", None),
+                   ("revenue_change", 5.4, "%", "2023", "increase"), ("fatalities", 2.0, "people", "2023", None)]
+
+
+def test_more_real_report_forms() -> None:
+    # "a 2019 base year" is a year, not 2,019 bases
+    assert [m for _, m, *_ in claims("Our target is a 30% reduction in Scope 3 emissions by 2030 from a 2019 base year.")] \
+        == ["scope3_emissions_change"]
+    # 42.6 GL = 42.6 x 10^6 m3 (pint: giga litre)
+    assert one("Total water withdrawn was 42.6 GL.") == ("water_consumption", 42_600_000.0, "m3")
+    # "compared with 2,310": the earlier value of the same quantity
+    assert [(m, v, u) for _, m, v, _, u, _ in claims("We employ 2,400 people compared with 2,310 a year earlier.")] == [
+        ("employees", 2_400.0, "people"), ("employees", 2_310.0, "people")]
+    assert [v for _, _, v, *_ in claims("The LTIFR was 0.35, compared with 0.41 in 2022.")] == [0.35, 0.41]
+
+
+def test_five_years_early_is_a_duration() -> None:
+    assert claims("We met the target five years early.") == [("five years", "unclassified", 5.0, None, "yr", "exactly")]
+
+
+def test_per_output_value_intensity_and_baseline_year_of_a_change() -> None:
+    got = claims("公司万元产值综合能耗0.86吨标准煤，同比下降4.2%。")
+    # 0.86 tce per 10,000 yuan of output; its change takes its metric
+    assert [(m, v, u) for _, m, v, _, u, _ in got] == [("energy_intensity", 0.86, "tce/10k CNY"),
+                                                       ("energy_intensity_change", -4.2, "%")]
+    [c] = extract_claims(parse_document("t.txt", "吨铝碳排放强度较2020年下降8.6%。"))
+    assert (c.metric, c.value, c.period) == ("carbon_intensity_change", -8.6, None)  # 2020 is the base, not the period
+
+
+def test_aligned_table_reader_cells_and_offsets() -> None:
+    from ultralow.claims.read_text import aligned_tables
+
+    text = ("Key indicators\n"
+            "                 Unit    2022   2023\n"
+            "Scope 1          t CO2e  14.2   13.8\n"
+            "\n"
+            "Scope 1 was lower in 2023.\n")
+    [table] = aligned_tables(text)
+    assert table.caption == "Key indicators"
+    assert [c.text for c in table.header] == ["", "Unit", "2022", "2023"]
+    # "Scope 1" keeps its 1: only the last two tokens (one per year column) are figures
+    assert [c.text for c in table.body[0]] == ["Scope 1", "t CO2e", "14.2", "13.8"]
+    assert all(text[c.start:c.end] == c.text for row in table.rows for c in row)
+    assert table.end < text.index("Scope 1 was")  # the blank line ends the table
+
+
+def test_html_table_caption_from_the_heading_before_it() -> None:
+    html = "<h3>Water (megalitres)</h3><table><tr><th></th><th>FY2023</th></tr><tr><td>Water withdrawn</td><td>18,420</td></tr></table>"
+    doc = parse_document("t.html", html)
+    assert doc.tables[0].caption == "Water (megalitres)"
+    [c] = extract_claims(doc)
+    assert (c.metric, c.value, c.unit, c.period) == ("water_consumption", 18_420_000.0, "m3", "2023")  # ML x 1,000

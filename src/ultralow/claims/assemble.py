@@ -40,9 +40,10 @@ from ultralow.claims.vocabulary import Vocabulary
 def _period_for(periods: list[PeriodMention], q: Quantity, text: str) -> str | None:
     if not periods:
         return None
-    # a comparative year ("(2021: RMB 114.5 billion)", "compared with 2022") dates only what follows it
+    # a comparative year ("(2021: RMB 114.5 billion)", "compared with 2022") dates only what follows it, and
+    # never a change against it ("较2020年下降8.6%": 2020 is the base of the change, not its period)
     pool = [p for p in periods if not p.baseline] or [
-        p for p in periods if p.end <= q.start and not re.search(r"[,;，；)）]", text[p.end:q.start])]
+        p for p in periods if p.end <= q.start and not re.search(r"[,;，；)）]", text[p.end:q.start]) and not q.change]
     # a semicolon ends a statement: prefer a period within the same one
     same = [p for p in pool if not re.search(r"[;；]", text[min(p.end, q.end):max(p.start, q.start)])]
     # a period in an earlier statement carries forward ("In 2023, …; …"), not backward

@@ -42,16 +42,20 @@ def parse_document(name: str, raw: str, kind: str | None = None) -> Document:
     kind = kind or kind_of(name)
     if kind == "html":
         text, tables = html_text(raw)
-        return Document(name, text, "html", tuple(tables))
+        return Document(name, text, "html", tuple(_with_aligned(text, tables)))
     if kind == "pdf":
         raise ValueError(f"{name}: a PDF is read from its file (read_document), not from text")
-    tables = pipe_tables(raw)
-    # aligned columns outside the pipe tables
-    for t in aligned_tables(raw):
+    return Document(name, raw, kind, tuple(_with_aligned(raw, pipe_tables(raw))))
+
+
+def _with_aligned(text: str, tables: list[Table]) -> list[Table]:
+    """``tables`` and the aligned-column tables of ``text`` outside them, in text order (a KPI table in a
+    ``<pre>`` block or typed as columns in a text or Markdown file)."""
+    out = list(tables)
+    for t in aligned_tables(text):
         if not any(p.start < t.end and t.start < p.end for p in tables):
-            tables.append(t)
-    tables.sort(key=lambda t: t.start)
-    return Document(name, raw, kind, tuple(tables))
+            out.append(t)
+    return sorted(out, key=lambda t: t.start)
 
 
 def read_document(path: str | Path) -> Document:

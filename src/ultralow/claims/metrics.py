@@ -33,6 +33,7 @@ _ASIDE = re.compile(r"\s*[(（][^()（）]{0,40}[)）]")
 
 _ENUM_GAP = re.compile(r"^\s*(?:[、,，/]|和|及|与|以及|and|,\s*and)\s*$", re.IGNORECASE)
 
+_INTENSITY_WORDS = re.compile(r"intensit|per\s+(?:tonne|ton|unit|employee|MWh)|/t\b|单位|强度|密度|吨铝|每吨|万元", re.IGNORECASE)
 _CONCENTRATION_WORDS = re.compile(r"浓度|concentration", re.IGNORECASE)
 
 
@@ -210,6 +211,10 @@ def resolve_metric(ctx: Context, q: Quantity, others: list[Quantity], *, lo: int
                 continue
             positions += with_pos
             specificity += 5
+        if any_kind and set(metric.kinds) == {"intensity"} and not _INTENSITY_WORDS.search(ctx.text, ctx.start, ctx.end):
+            # rule "relative change of a quantity": "water use was down 12%" is of the water used, not of the
+            # water intensity, unless the sentence speaks of an intensity or a per-tonne figure
+            specificity -= 10
         cls, dist = min(positions)
         if bare and (cls not in (0, 1) or dist > 30):
             continue

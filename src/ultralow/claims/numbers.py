@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
+from ultralow.claims.changes import change_after, change_before
 from ultralow.claims.number_words import (
     CJK_NUMERAL_RE,
     CJK_PERCENT_RE,
@@ -20,20 +21,25 @@ from ultralow.claims.number_words import (
     durations,
     en_number_value,
 )
-from ultralow.claims.vocabulary import Vocabulary, find_unit, is_cjk
+from ultralow.claims.unit_words import (
+    _counted_after,
+    _prefix_unit,
+    _qualifier_after,
+    _qualifier_before,
+    _scale_after,
+    _unit_after,
+    _unit_after_modifier,
+)
+from ultralow.claims.vocabulary import Vocabulary, is_cjk
 
 # ASCII digits only after normalising full-width digits (same length, so offsets hold).
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_ZERO = re.compile(r"零(?:死亡|亡人|伤亡)")  # "零死亡事故": zero fatalities
-_CJK_SCALE_BLOCK = "瓦克米卡焦伏帕赫"
-_SPACES = re.compile(r"\s*")
 _SUBSTANCE_BEFORE = re.compile(r"(?:标准煤|标煤)(?:约|近|超过|逾)?$")
-_JOINT = re.compile(r"-|[ \t]+")  # between a modifier noun and its head noun
+_YEAR_NOUN_AFTER = re.compile(r"\s*(?:base|baseline|reference|target|financial|fiscal|calendar|reporting)[\s-]+"
+                              r"(?:year|level|period)|\s*(?:base|baseline)\b", re.IGNORECASE)
 _YEAR_PREPOSITION = re.compile(r"\b(?:in|since|by|during|until|till|from|of|for|year|before|after|through)\s+$",
                                re.IGNORECASE)
-_PHRASAL = re.compile(r"\b(?:made|make|makes|making|set|sets|setting|took|take|takes|taken|picked|built|broken|break|"
-                      r"ended|end|signed|stepped|added|summed|adds|turned|shut|scaled|ramped|wound)\s*$", re.IGNORECASE)
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|～|〜|to|至|到|and)\s*", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![A-Za-z0-9.,])((?:19|20)\d{2})(?![\d,.]\d)")
 _FY = re.compile(r"\bFY\s?((?:19|20)?\d{2})\b")
@@ -77,11 +83,6 @@ class Quantity:
     word_number: bool = False
 
 
-@cache
-def _end_anchored(pattern: str) -> re.Pattern[str]:
-    return re.compile(f"(?:{pattern})\\s*$")
-
-
 @lru_cache(maxsize=16)
 def normalise_digits(text: str) -> str:
     """Full-width digits, point and percent to ASCII (same length); cached, as every sentence of a
@@ -112,228 +113,6 @@ def parse_cjk_numeral(raw: str) -> int | None:
     """Chinese numerals as an integer: 两 -> 2, 十五 -> 15, 三百 -> 300, 三亿五千万 -> 350000000 (cn2an)."""
     value = cjk_value(raw)
     return None if value is None or value != int(value) else int(value)
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
-def _unit_after(vocab: Vocabulary, text: str, pos: int, hi: int) -> tuple[int, int, str, str, float] | None:
-    """A suffix unit starting at ``pos`` (after optional spaces): (start, end, unit, kind, factor)."""
-    m = _SPACES.match(text, pos, hi)
-    p = m.end() if m else pos
-    um = vocab.suffix_unit_re.match(text, p, hi)
-    if not um:
-        return None
-    word = um.group(0)
-    if _is_word_char(word[-1]) and um.end() < hi and _is_word_char(text[um.end()]):
-        return None
-    if word[0].isascii() and word[0].isalpha() and p == pos and pos > 0 and text[pos - 1].isascii() \
-            and text[pos - 1].isalpha():
-        return None
-    row = find_unit(vocab, word, prefix=False)
-    if row is None:
-        return None
-    end, unit, kind = um.end(), row.unit, row.kind
-    if kind == "intensity":
-        # the product of a per-tonne unit is part of the unit ("tCO2e/t Al", "kWh per tonne of aluminium")
-        pm = vocab.per_product_re.match(text, end, hi)
-        if pm:
-            end = pm.end()
-    elif (per := _per_tonne_after(vocab, text, end, hi, unit)) is not None:
-        # "8 tonnes carbon dioxide equivalent per tonne of aluminium", "0.25 kilogrammes of fluoride per tonne
-        # of aluminium": a mass, energy or volume per tonne of product is an intensity
-        end, unit, kind = per[0], per[1], "intensity"
-    elif kind == "mass" and unit == "t":
-        # "2 Mt/yr", "2 million tonnes of alumina a year": a yearly rate
-        ym = vocab.per_year_re.match(text, end, hi)
-        if ym:
-            end, unit, kind = ym.end(), "t/yr", "mass_rate"
-    return p, end, unit, kind, row.factor
-
-
-_PER_TONNE_AFTER = re.compile(
-    r"(?:[ \t]+of[ \t]+(?:[A-Za-z][\w\-]*)(?:[ \t]+(?!per\b)[A-Za-z][\w\-]*)?)?"  # "of fluoride", "of carbon dioxide"
-    r"[ \t]*(?:per|/|a|每)[ \t]*(?:metric[ \t]+)?(?:tonnes?|tons?|t|吨)(?![A-Za-z])", re.IGNORECASE)
-
-
-def _per_tonne_after(vocab: Vocabulary, text: str, pos: int, hi: int, unit: str) -> tuple[int, str] | None:
-    """(end, per-tonne unit) when ``unit`` at ``pos`` is followed by "per tonne (of <product>)"."""
-    per_unit = vocab.per_tonne_units.get(unit)
-    if per_unit is None:
-        return None
-    m = _PER_TONNE_AFTER.match(text, pos, hi)
-    if not m:
-        return None
-    end = m.end()
-    pm = vocab.per_product_re.match(text, end, hi)
-    if pm:
-        end = pm.end()
-    return end, per_unit
-
-
-_MODIFIER = re.compile(r"[ \t]+([a-z][a-z\-]{2,24})(?=[ \t]+[A-Za-z])")
-_NOT_MODIFIERS = frozenset({"the", "and", "for", "per", "with", "from", "into", "than", "more", "less", "over", "under",
-                            "about", "was", "were", "are", "has", "had", "have", "each", "every", "out", "of", "in", "a"})
-_MODIFIED_KINDS = frozenset({"time", "energy", "mass", "volume", "area", "length", "ghg"})
-
-
-def _unit_after_modifier(vocab: Vocabulary, text: str, pos: int, hi: int
-                         ) -> tuple[int, int, tuple[int, int, str, str, float]] | None:
-    """A unit word after one modifier noun ("86,000 volunteer hours"): (noun start, noun end, unit)."""
-    m = _MODIFIER.match(text, pos, hi)
-    if not m or m.group(1) in _NOT_MODIFIERS:
-        return None
-    unit = _unit_after(vocab, text, m.end(), hi)
-    if unit is None or unit[3] not in _MODIFIED_KINDS or not unit[2][:1].isalpha():
-        return None
-    return m.start(1), m.end(1), unit
-
-
-def _scale_after(vocab: Vocabulary, text: str, pos: int, hi: int) -> tuple[int, float] | None:
-    """A scale word at ``pos`` (English after optional spaces, Chinese directly): (end, factor)."""
-    m = _SPACES.match(text, pos, hi)
-    p = m.end() if m else pos
-    sm = vocab.scale_re.match(text, p, hi)
-    if not sm:
-        return None
-    word = sm.group(0)
-    if is_cjk(word[0]):
-        if p != pos:
-            return None
-        if sm.end() < hi and text[sm.end()] in _CJK_SCALE_BLOCK:
-            return None
-    elif sm.end() < hi and _is_word_char(text[sm.end()]):
-        return None
-    elif word.lower() in vocab.attached_scales and (p != pos or (sm.end() < hi and text[sm.end()] in "²³/")):
-        return None  # "US$6.3m", "4.2m hours": only written straight after the digits
-    return sm.end(), vocab.scale_by_word[word.lower()]
-
-
-def _counted_after(vocab: Vocabulary, text: str, pos: int, hi: int) -> tuple[int, int, str] | None:
-    """A counted noun after a bare number: a Chinese measure word directly, or an English noun within
-    four words ("10 provincial-level standardized high-standard kindergartens")."""
-    if pos < hi and is_cjk(text[pos]):
-        cm = vocab.counted_cjk_re.match(text, pos, hi)
-        if cm and not (cm.group(0) == "人" and text.startswith("人民币", pos)):
-            return cm.start(), cm.end(), vocab.counted_by_word[cm.group(0).lower()].unit
-        return None
-    window = text[pos:min(hi, pos + 80)]
-    for m in vocab.counted_en_re.finditer(window):
-        before = window[:m.start()]
-        if re.search(r"[,;:.()\d%]|\b(?:and|or|of|in|to|for|from|with|by|at|on|which|that|were|was|are|is|has|have)\b",
-                     before, re.IGNORECASE):
-            break
-        if len(before.split()) > 4:
-            break
-        row = vocab.counted_by_word.get(m.group(0).lower())
-        if row is None:
-            row = vocab.counted_by_word.get(m.group(0).lower().rstrip("s"))
-        if row is None:
-            # plural forms matched by the word pattern ("stations" for "station")
-            for key, value in vocab.counted_by_word.items():
-                if m.group(0).lower().startswith(key):
-                    row = value
-                    break
-        if row is not None:
-            # a counted noun used as a modifier: the head noun after it is what is counted
-            # ("1,300 secondary-school pupils", "200 school teachers")
-            joint = _JOINT.match(window, m.end())
-            if joint and vocab.counted_en_re.match(window, joint.end()):
-                continue
-            return pos + m.start(), pos + m.end(), row.unit
-    return None
-
-
-def _qualifier_before(vocab: Vocabulary, text: str, pos: int, lo: int) -> str | None:
-    window = text[max(lo, pos - 30):pos]
-    m = _end_anchored(vocab.qualifier_before_re.pattern).search(window)
-    if not m:
-        return None
-    word = m.group(0).strip()
-    if word and word[0].isascii() and word[0].isalpha() and m.start() > 0 and window[m.start() - 1].isalpha():
-        return None
-    return vocab.qualifier_by_word.get((re.sub(r"\s+", " ", word).lower(), False))
-
-
-def _qualifier_after(vocab: Vocabulary, text: str, pos: int, hi: int) -> tuple[str, int] | None:
-    m = _SPACES.match(text, pos, hi)
-    p = m.end() if m else pos
-    qm = vocab.qualifier_after_re.match(text, p, hi)
-    if not qm:
-        return None
-    word = qm.group(0)
-    if word[0].isascii():
-        if p == pos or (qm.end() < hi and text[qm.end()].isalpha()):
-            return None
-    elif p != pos:
-        return None
-    name = vocab.qualifier_by_word.get((re.sub(r"\s+", " ", word).lower(), True))
-    return (name, qm.end()) if name else None
-
-
-def _prefix_unit(vocab: Vocabulary, text: str, pos: int, lo: int) -> tuple[int, str, str, float] | None:
-    window = text[max(lo, pos - 8):pos]
-    m = _end_anchored(vocab.prefix_unit_re.pattern).search(window)
-    if not m:
-        return None
-    word = m.group(0).strip()
-    start = max(lo, pos - 8) + m.start()
-    if word[0].isascii() and word[0].isalpha() and start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
-        return None
-    row = find_unit(vocab, word, prefix=True)
-    if row is None:
-        return None
-    return start, row.unit, row.kind, row.factor
-
-
-def change_before(vocab: Vocabulary, text: str, pos: int, lo: int, unit_kind: str | None) -> int:
-    """+1/-1 when the figure at ``pos`` is an increase/decrease ("up 5%", "同比下降12%", "reduced ... by 30%")."""
-    window = text[max(lo, pos - 40):pos]
-    # a qualifier between the cue and the figure ("grew by roughly 16%", "低约300千瓦时") does not hide the cue
-    qualifier = _end_anchored(vocab.qualifier_before_re.pattern).search(window)
-    if qualifier and qualifier.start() > 0:
-        window = window[:qualifier.start()]
-    clause = re.split(r"[,;:，；：。]", text[max(lo, pos - 160):pos])[-1]
-    for sign, regex in ((1, vocab.increase_re), (-1, vocab.decrease_re)):
-        m = _end_anchored(regex.pattern).search(window)
-        if m:
-            word = m.group(0).strip().lower()
-            bare = word in {"up", "down", "rose", "grew", "fell", "dropped", "declined"}
-            if bare and unit_kind not in {"share", "share_change"}:
-                return 0
-            # "made up 18.7%", "set up 3 schools", "broken down": a phrasal verb, not a change
-            if word in {"up", "down"} and _PHRASAL.search(window[:m.start()]):
-                return 0
-            return sign
-    if re.search(r"\bby\s*$", window):
-        if vocab.verbs_decrease_re.search(clause):
-            return -1
-        if vocab.verbs_increase_re.search(clause):
-            return 1
-        # rule "elliptical change": "reduced fluoride emissions by 34%, and fluoride intensity by 10%" -- the
-        # verb of the statement before the comma governs the "by" figure after it (the nearest verb wins)
-        wide = text[max(lo, pos - 160):pos]
-        verbs = [(m.end(), -1) for m in vocab.verbs_decrease_re.finditer(wide)] + \
-                [(m.end(), 1) for m in vocab.verbs_increase_re.finditer(wide)]
-        if verbs and not re.search(r"[;；。]", wide[max(verbs)[0]:]):
-            return max(verbs)[1]
-    if vocab.comparative_before_re.search(clause):
-        if _end_anchored(vocab.comparative_lower_re.pattern).search(window):
-            return -1
-        if _end_anchored(vocab.comparative_higher_re.pattern).search(window):
-            return 1
-    return 0
-
-
-def change_after(vocab: Vocabulary, text: str, pos: int, hi: int) -> int:
-    """+1/-1 when the figure ending at ``pos`` is a difference from an earlier year or an average
-    ("7.9% below its 2022 level", "300 kWh lower than the industry average")."""
-    if vocab.decrease_after_re.match(text, pos, hi) or vocab.noun_decrease_re.match(text, pos, hi):
-        return -1
-    if vocab.increase_after_re.match(text, pos, hi) or vocab.noun_increase_re.match(text, pos, hi):
-        return 1
-    return 0
 
 
 def _not_a_claim(vocab: Vocabulary, text: str, start: int, end: int, lo: int) -> bool:
@@ -474,6 +253,8 @@ def _looks_like_year(text: str, raw: str, q: Quantity, e: int, hi: int) -> bool:
         return False
     if q.unit is None:
         return True
+    if _YEAR_NOUN_AFTER.match(text, e, hi):
+        return True  # "from a 2019 base year", "the 2030 target"
     if q.unit_from == "counted" and not is_cjk(text[q.counted_start]) and len(text[e:q.counted_start].split()) >= 1:
         return True
     return bool(_YEAR_PREPOSITION.search(text, max(0, q.start - 12), q.start))

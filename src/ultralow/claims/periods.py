@@ -13,11 +13,9 @@ from ultralow.claims.numbers import (
     _MASKS,
     _MONTHS,
     _YEAR,
-    _counted_after,
-    _scale_after,
-    _unit_after,
     normalise_digits,
 )
+from ultralow.claims.unit_words import _counted_after, _scale_after, _unit_after
 from ultralow.claims.vocabulary import Vocabulary
 
 

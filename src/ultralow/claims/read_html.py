@@ -38,6 +38,7 @@ class _TextExtractor(HTMLParser):
         self._cell_start: int | None = None
         self._cell_text: list[str] = []
         self._caption: list[str] | None = None
+        self.in_pre = 0
         self._captions: list[str] = []
         self._block_part = 0
         self._last_block = ""
@@ -67,6 +68,9 @@ class _TextExtractor(HTMLParser):
             self._newline()
         elif tag == "sup":
             self.in_sup = True
+        elif tag == "pre":
+            self._newline()
+            self.in_pre += 1
         elif tag == "table":
             self._newline()
             self._captions.append(self._last_block)
@@ -96,6 +100,9 @@ class _TextExtractor(HTMLParser):
             return
         if tag == "sup":
             self.in_sup = False
+        elif tag == "pre":
+            self.in_pre = max(0, self.in_pre - 1)
+            self._newline()
         elif tag in {"td", "th"} and self._table_stack and self._cell_start is not None:
             raw = "".join(self._cell_text)
             text = raw.strip()
@@ -125,7 +132,10 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.skip:
             return
-        text = re.sub(r"\s+", " ", data)
+        # whitespace runs become one space; inside <pre> line ends are kept (a table typed as columns)
+        text = re.sub(r"[ \t\r\f\v]+", " ", data).strip(" ") if self.in_pre else re.sub(r"\s+", " ", data)
+        if self.in_pre:
+            text = re.sub(r" *\n *", "\n", text)
         if self.in_sup:
             mark = text.strip()
             if mark in {"2", "3"} and self._last() == "m":

@@ -25,15 +25,19 @@ def pdf_text(path: str | Path) -> tuple[str, list[Table], list[int]]:
     """Text, tables and page start offsets of a PDF file."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
 
     parts: list[str] = []
     tables: list[Table] = []
     pages: list[int] = []
     pos = 0
+    if not Path(path).exists():
+        raise FileNotFoundError(str(path))
     try:
         pdf = pdfplumber.open(str(path))
-    except (PDFSyntaxError, OSError, ValueError) as exc:
-        raise PdfError(f"{path}: not a readable PDF ({exc})") from exc
+        pdf.pages  # noqa: B018 -- parses the page tree: a broken file fails here
+    except (PdfminerException, PDFSyntaxError, OSError, ValueError, TypeError, KeyError) as exc:
+        raise PdfError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
     with pdf:
         for page in pdf.pages:
             text = page.extract_text() or ""
@@ -50,6 +54,8 @@ def pdf_text(path: str | Path) -> tuple[str, list[Table], list[int]]:
                     tables.append(shifted)
             parts.append(page_doc)
             pos += len(page_doc)
+    if pages and not any(p.strip() for p in parts):
+        raise PdfError(f"{path}: {len(pages)} page(s) without a text layer (a scan?); no OCR is done")
     return "".join(parts), tables, pages
 
 

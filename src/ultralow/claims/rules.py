@@ -48,7 +48,8 @@ _LESS_CUES = re.compile(r"better|lower|below|less|under|superior|优于|好于|�
 
 _COMPARATIVE = re.compile(r"[(（]\s*(?:FY\s?)?(?:19|20)\d{2}\s*(?:年度?)?\s*[:：]\s*$")
 
-_FROM_TO = re.compile(r"\s*,?\s*(?:(?:up|down)\s+)?from\s+(?:the\s+|a\s+)?|\s*(?:to|提高到|提高至|提升到|提升至|降至|降到|"
+_FROM_TO = re.compile(r"\s*,?\s*(?:compared\s+(?:with|to)|versus|vs\.?|against)\s+(?:the\s+|a\s+)?|"
+                      r"\s*,?\s*(?:(?:up|down)\s+)?from\s+(?:the\s+|a\s+)?|\s*(?:to|提高到|提高至|提升到|提升至|降至|降到|"
                       r"下降到|下降至|增至|增加到|增长到|减至|减少到|到|至)\s*", re.IGNORECASE)
 
 
@@ -120,7 +121,8 @@ def _comparatives(ctx: Context, drafts: list[Draft]) -> None:
     for before, d in zip(drafts, drafts[1:], strict=False):
         if before.metric is None:
             continue
-        if _FROM_TO.fullmatch(ctx.text, before.q.end, d.q.start) and not d.q.change and not before.q.change:
+        if _FROM_TO.fullmatch(ctx.text, max(before.q.end, before.q.counted_end), d.q.start) and not d.q.change \
+                and not before.q.change:
             if before.q.kind == d.q.kind:
                 d.metric = before.metric  # "rose to 14.5% from 12.8%", "由4.1%提高到9.2%": one quantity, two values
                 continue
@@ -146,11 +148,15 @@ def _per_tonne(ctx: Context, drafts: list[Draft]) -> None:
     """"吨铝直流电耗降至12,450千瓦时": a per-tonne word before the figure in its clause makes its unit per tonne."""
     vocab = ctx.vocab
     for d in drafts:
-        per = vocab.per_tonne_units.get(d.q.unit or "")
-        if per is None:
-            continue
         lo = max([ctx.start, *(b for b in ctx.bounds if b < d.q.start)])
-        if vocab.per_tonne_before_re.search(ctx.text, lo, d.q.start):
+        # "万元产值综合能耗0.86吨标准煤": per 10,000 yuan of output (an intensity of value, not of tonnes)
+        per = vocab.per_output_units.get(d.q.unit or "")
+        if per is not None and vocab.per_output_before_re.search(ctx.text, lo, d.q.start):
+            d.q = replace(d.q, unit=per, kind="intensity")
+            d.unit = per
+            continue
+        per = vocab.per_tonne_units.get(d.q.unit or "")
+        if per is not None and vocab.per_tonne_before_re.search(ctx.text, lo, d.q.start):
             d.q = replace(d.q, unit=per, kind=vocab.unit_kind(per))
             d.unit = per
 

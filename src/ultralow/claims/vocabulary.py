@@ -212,6 +212,8 @@ class Vocabulary:
     per_product_re: re.Pattern[str] = field(repr=False, compare=False)
     per_year_re: re.Pattern[str] = field(repr=False, compare=False)
     per_tonne_before_re: re.Pattern[str] = field(repr=False, compare=False)
+    per_output_before_re: re.Pattern[str] = field(repr=False, compare=False)
+    per_output_units: dict[str, str] = field(repr=False, compare=False)
     per_tonne_units: dict[str, str] = field(repr=False, compare=False)
     per_tonne_price_re: re.Pattern[str] = field(repr=False, compare=False)
 
@@ -378,6 +380,9 @@ def build_vocabulary(folder: Path | None = None) -> Vocabulary:
             units_doc["per_product"]["words"], exact_case=False).pattern + ")"),
         per_tonne_before_re=words_regex(units_doc["per_tonne_before"]["words"], plural=False, exact_case=False),
         per_tonne_units=dict(units_doc["per_tonne_before"]["units"]),
+        per_output_before_re=words_regex(units_doc.get("per_output_before", {}).get("words", ["(?!)"]), plural=False,
+                                         exact_case=False),
+        per_output_units=dict(units_doc.get("per_output_before", {}).get("units", {})),
         per_tonne_price_re=re.compile(r"[ \t]*(?:" + words_regex(units_doc["per_tonne_price"]["words"], plural=False,
                                                                  exact_case=False).pattern + ")"),
         per_year_re=re.compile(r"(?:\s+of\s+[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,2}?)?\s*(?:" + words_regex(

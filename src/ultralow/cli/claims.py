@@ -18,6 +18,7 @@ from ultralow.app.documents import SCHEMA_VERSION
 from ultralow.app.ledgers import ledger_evidence
 from ultralow.claims import Document, extract_claims, read_document
 from ultralow.claims.check import check_texts
+from ultralow.claims.document import PdfError
 from ultralow.claims.evidence import StandardsSource, packaged_standards
 from ultralow.claims.model import CheckedClaim, Finding
 from ultralow.claims.verify import LEDGER_PENDING, Rules, load_rules, packaged_rules
@@ -44,6 +45,8 @@ def _read_document(path: str) -> Document:
         except (OSError, UnicodeDecodeError):
             pass
         raise _Unreadable(f"{path}: not UTF-8 text (byte {exc.start}): {exc.reason}{hint}") from None
+    except PdfError as exc:
+        raise _Unreadable(str(exc)) from None
     except OSError as exc:
         raise _Unreadable(f"{path}: cannot read: {exc.strerror}") from None
 
