@@ -84,6 +84,12 @@ class Ops:
 Handler = Callable[[Request, Session], Awaitable[Response]]
 
 
+async def off(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn`` in a worker thread: under ``ultralow serve`` the event loop is the receiver's, and a store
+    query must not hold up an acknowledgement."""
+    return await asyncio.get_running_loop().run_in_executor(None, lambda: fn(*args, **kwargs))
+
+
 def render(request: Request, template: str, session: Session | None, status_code: int = 200,
            **context: Any) -> HTMLResponse:
     html = environment.get_template(template).render(request=request, session=session,
@@ -97,7 +103,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
     def guarded(role: str, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         """Login (GET: a redirect to the login page; else 401), role (403) and, for POST, CSRF (403)."""
         async def endpoint(request: Request) -> Response:
-            session = auth.current_session(request, ops)
+            session = await off(auth.current_session, request, ops)
             if session is None:
                 if request.method == "GET" and request.url.path != "/ops/events":
                     target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
@@ -138,7 +144,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
         return response
 
     async def login_get(request: Request) -> Response:
-        if auth.current_session(request, ops) is not None:
+        if await off(auth.current_session, request, ops) is not None:
             return RedirectResponse("/ops/live", status_code=303)
         return login_page(request)
 
@@ -160,7 +166,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
         return response
 
     async def logout(request: Request, session: Session) -> Response:
-        ops.logout(request.cookies.get(auth.SESSION_COOKIE, ""), peer=auth.peer_of(request))
+        await off(ops.logout, request.cookies.get(auth.SESSION_COOKIE, ""), peer=auth.peer_of(request))
         response = RedirectResponse("/ops/login", status_code=303)
         auth.clear_cookie(response, auth.SESSION_COOKIE)
         return response
@@ -196,7 +202,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
         for o in shared.registry.outlets:
             tree.setdefault(o.base, {}).setdefault(o.source_type, []).append(o)
         bases = {b.id: b for b in shared.registry.bases}
-        open_alarms = ops.alarms(open_only=True, limit=20)
+        open_alarms = await off(ops.alarms, open_only=True, limit=20)
         names = {code: factor_name(code) for code in code_tables().factors}
         return render(request, "live.html", session, tree=tree, bases=bases, state=state,
                       names_json=json.dumps(names, ensure_ascii=False), open_alarms=open_alarms)
@@ -230,7 +236,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
     # -- alarms ---------------------------------------------------------------------------------------
     async def alarms_page(request: Request, session: Session, message: str = "", status_code: int = 200) -> Response:
         outlet = request.query_params.get("outlet") or None
-        every = ops.alarms(outlet_id=outlet, limit=500)
+        every = await off(ops.alarms, outlet_id=outlet, limit=500)
         return render(request, "alarms.html", session, status_code=status_code, alarms=every,
                       events=events(every), outlet=outlet, outlets=shared.registry.outlets, message=message,
                       can_ack=role_at_least(session.user.role, "operator"))
@@ -238,7 +244,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
     async def acknowledge(request: Request, session: Session) -> Response:
         form = await read_form(request)
         try:
-            ops.acknowledge(int(request.path_params["alarm_id"]), form.get("comment", ""), actor=session.user.name,
+            await off(ops.acknowledge, int(request.path_params["alarm_id"]), form.get("comment", ""), actor=session.user.name,
                             peer=auth.peer_of(request))
         except AppError as exc:
             return await alarms_page(request, session, "; ".join(exc.problems), status_code=400)
@@ -249,7 +255,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
     async def marks_page(request: Request, session: Session, message: str = "", status_code: int = 200,
                          form: dict[str, str] | None = None) -> Response:
         outlet = request.query_params.get("outlet") or None
-        return render(request, "marks.html", session, status_code=status_code, marks=ops.marks(outlet_id=outlet),
+        return render(request, "marks.html", session, status_code=status_code, marks=await off(ops.marks, outlet_id=outlet),
                       outlet=outlet, outlets=shared.registry.outlets, mark_types=ops.mark_types, message=message,
                       form=form or {}, can_mark=role_at_least(session.user.role, "operator"),
                       factors=sorted(code_tables().factors.values(), key=lambda f: f.code))
@@ -259,7 +265,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
         try:
             start = _local_time(form.get("start", ""), "start")
             end = _local_time(form.get("end", ""), "end")
-            ops.add_mark(form.get("outlet", ""), start, end, form.get("mark_type", ""), form.get("reason", ""),
+            await off(ops.add_mark, form.get("outlet", ""), start, end, form.get("mark_type", ""), form.get("reason", ""),
                          code=form.get("code") or None, actor=session.user.name, peer=auth.peer_of(request))
         except AppError as exc:
             return await marks_page(request, session, "; ".join(exc.problems), status_code=400, form=form)
@@ -268,7 +274,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
     async def withdraw_mark(request: Request, session: Session) -> Response:
         form = await read_form(request)
         try:
-            ops.withdraw_mark(int(request.path_params["mark_id"]), form.get("reason", ""), actor=session.user.name,
+            await off(ops.withdraw_mark, int(request.path_params["mark_id"]), form.get("reason", ""), actor=session.user.name,
                               peer=auth.peer_of(request))
         except AppError as exc:
             return await marks_page(request, session, "; ".join(exc.problems), status_code=400)
@@ -288,12 +294,12 @@ def routes(shared: Ops) -> list[BaseRoute]:
     async def audit_page(request: Request, session: Session) -> Response:
         action = request.query_params.get("action") or None
         actor = request.query_params.get("actor") or None
-        rows = ops.audit(action=action, actor=actor, limit=AUDIT_PAGE_ROWS)
+        rows = await off(ops.audit, action=action, actor=actor, limit=AUDIT_PAGE_ROWS)
         return render(request, "audit.html", session, rows=rows, action=action or "", actor=actor or "",
                       page_rows=AUDIT_PAGE_ROWS)
 
     async def audit_export(request: Request, session: Session) -> Response:
-        rows = ops.audit(action=request.query_params.get("action") or None,
+        rows = await off(ops.audit, action=request.query_params.get("action") or None,
                          actor=request.query_params.get("actor") or None)
         parts: list[str] = []
         audit_csv(rows, parts.append)
@@ -302,7 +308,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
                                  "cache-control": "no-store"})
 
     async def users_page(request: Request, session: Session, message: str = "", status_code: int = 200) -> Response:
-        return render(request, "users.html", session, status_code=status_code, users=ops.users(), roles=ROLES,
+        return render(request, "users.html", session, status_code=status_code, users=await off(ops.users), roles=ROLES,
                       message=message)
 
     async def add_user(request: Request, session: Session) -> Response:
@@ -327,14 +333,14 @@ def routes(shared: Ops) -> list[BaseRoute]:
                 {"unlock": True} if action == "unlock" else {}
             if not kwargs:
                 raise AppError(f"action: {action!r}: one of role, disable, enable, unlock")
-            ops.change_user(name, actor=session.user.name, peer=auth.peer_of(request), **kwargs)
+            await off(ops.change_user, name, actor=session.user.name, peer=auth.peer_of(request), **kwargs)
         except AppError as exc:
             return await users_page(request, session, "; ".join(exc.problems), status_code=400)
         return RedirectResponse("/ops/users", status_code=303)
 
     async def registry_page(request: Request, session: Session, message: str = "", status_code: int = 200,
                             text: str | None = None) -> Response:
-        versions = ops.registry_versions()
+        versions = await off(ops.registry_versions)
         current = text if text is not None else (versions[-1][3] if versions else shared.registry.text)
         return render(request, "registry.html", session, status_code=status_code, registry=shared.registry,
                       versions=versions, text=current, message=message)
@@ -343,7 +349,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
         form = await read_form(request)
         text = form.get("text", "").replace("\r\n", "\n")
         try:
-            version = ops.change_registry(text, actor=session.user.name, peer=auth.peer_of(request))
+            version = await off(ops.change_registry, text, actor=session.user.name, peer=auth.peer_of(request))
         except (AppError, ValueError) as exc:
             problems = getattr(exc, "problems", None) or [str(exc)]
             return await registry_page(request, session, "; ".join(problems), status_code=400, text=text)
