@@ -26,6 +26,7 @@ from ultralow.app.ledgers import Figure as LedgerFigure
 from ultralow.app.ledgers import social_figures
 from ultralow.cems import Period
 from ultralow.claims.vocabulary import vocabulary
+from ultralow.report.words import kpi_title, ledger_label
 
 ENV_CODES = site.PUBLISHED_CODES  # SO2, NOx, PM, fluoride
 HIGHLIGHT_CODES = ("a21026", "a21002", "a34013")
@@ -409,7 +410,7 @@ def _ledgers(data: ReportData, figures: list[LedgerFigure], book: FigureBook) ->
             section, target = "s_community", data.community
         no = None
         if f.status == "reported":
-            no = book.add(section, f.label, f.label, {"value": f.value, "unit": f.unit},
+            no = book.add(section, f.label, ledger_label(f.id, f.label, f.country, "zh"), {"value": f.value, "unit": f.unit},
                           _ledger_evidence(f.rows, f"ledger figure {f.id} (sum of the approved rows)", str(f.year)))
         target.append({"id": f.id, "label": f.label, "value": f.value, "unit": f.unit, "status": f.status,
                        "country": f.country, "fig": no})
@@ -482,7 +483,7 @@ def _kpis(data: ReportData, report: KpiReport, book: FigureBook) -> None:
     for k in report.kpis:
         no = None
         if k.status == "reported":
-            no = book.add("s_hkex", f"HKEX {k.id}: {k.title}", f"联交所 {k.id}：{k.title}",
+            no = book.add("s_hkex", f"HKEX {k.id}: {k.title}", f"联交所 {k.id}：{kpi_title(k.id, k.title, 'zh')}",
                           {"value": k.value, "unit": k.unit, "intensity": k.intensity,
                            "intensity_unit": k.intensity_unit},
                           {"source": f"ultralow.app.kpi ({k.source}; definition {k.definition_status})",
