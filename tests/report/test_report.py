@@ -227,3 +227,10 @@ def test_the_public_sites_reports_page_lists_the_generated_reports(
         # the stand-alone report keeps its inline stylesheet, and no script may run
         policy = html.headers["content-security-policy"]
         assert "style-src 'unsafe-inline'" in policy and "script-src" not in policy and "default-src 'none'" in policy
+
+
+def test_a_year_without_data_is_refused_with_the_span_the_store_holds(store: Path, tmp_path: Path) -> None:
+    code, _, err = run("report", "--year", "2024", "--out", str(tmp_path / "none"), "--db", str(store))
+    assert code == 1
+    assert "no minute readings in 2024 (the store holds 2025-03-03 to 2025-03-03)" in err
+    assert not (tmp_path / "none").exists()
