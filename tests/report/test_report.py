@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from ultralow.app.ledgers import approve_all_drafts, import_ledgers
+from ultralow.app.outputs import DOCUMENTS
 from ultralow.cli import main
 from ultralow.kpi.definitions import definitions
 from ultralow.store import Store
@@ -129,6 +130,8 @@ def test_the_pdf_has_the_sections_and_hand_computed_figures(written: tuple[Path,
     assert re.search(r"Employees at year end 200 people", text)
     # no approved ledger rows for the GHG and overseas sections: said, not zero
     assert "No approved ledger rows for 2025" in text
+    # the JSON document has the data dictionary's keys
+    assert list(doc) == [f.name for d in DOCUMENTS if d.command == "ultralow report --format json" for f in d.keys]
     # page 1 carries the store's content hash and the software version
     assert str(doc["content_hash"]) in pages[0].replace("\n", "")
     assert "ultralow 0." in pages[0]
@@ -140,16 +143,43 @@ def test_the_pdf_has_the_sections_and_hand_computed_figures(written: tuple[Path,
 def test_every_hkex_kpi_has_an_index_row_with_section_and_page(written: tuple[Path, dict[str, object]]) -> None:
     out, _ = written
     pages = pdf_text(out / "report-2025-en.pdf")
-    index = "\n".join(p for p in pages if "content index" in p or "KPI Disclosure" in p)
-    for d in definitions():
-        assert re.search(rf"^{re.escape(d.id)} ", index, re.M), d.id
-    # B1.1 is reported in "Employees and safety" with its page number (target-counter)
+    rows = index_rows(out / "report-2025-en.pdf")
+    assert sorted(rows) == sorted(d.id for d in definitions())  # every Part C KPI and Part D metric
+    for kpi, (_, title, section, value, _, _) in rows.items():
+        assert title and value, kpi
+        assert re.fullmatch(r".+, \d+", section), (kpi, section)  # section name, page number
+    # B1.1 is reported in "Employees and safety": the page number is that section's real page (target-counter)
     section_page = next(i + 1 for i, p in enumerate(pages) if p.splitlines()[1:2] == ["Employees and safety"])
-    row = re.search(r"^B1\.1 (.*?)^B1\.2 ", index, re.M | re.S)
-    # (the cells wrap over lines, so the section words may be split by the neighbouring cells' words)
-    assert row is not None and re.search(rf"Employees\b.*\band safety, {section_page}\b", row.group(1), re.S)
-    assert "200 people" in row.group(1)
-    assert re.search(r"^A1\.3 .*explain", index, re.M)  # no waste ledger: the explanation, not a zero
+    assert rows["B1.1"][2:4] == [f"Employees and safety, {section_page}", "200 people"]
+    assert rows["A1.3"][3].startswith("explain: no approved production rows")  # no waste ledger: explained
+
+
+KPI_ID = re.compile(r"[AB]\d\.\d|D\.Scope[12]")
+INDEX_HEADER = ("KPI", "Disclosure", "Section,", "Value", "GRI", "Ref.")
+
+
+def index_rows(path: Path) -> dict[str, list[str]]:
+    """The HKEX index rows by KPI id: the words of each row put into the columns the header words start
+    (the cells wrap, so plain text extraction interleaves neighbouring cells)."""
+    rows: dict[str, list[str]] = {}
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            words = page.extract_words()
+            line = next((w["top"] for w in words if w["text"] == "Disclosure"), None)
+            header = {w["text"]: w for w in words if w["text"] in INDEX_HEADER and line is not None
+                      and abs(w["top"] - line) < 1}
+            if any(k not in header for k in INDEX_HEADER):
+                continue
+            edges = [header[k]["x0"] - 1 for k in INDEX_HEADER] + [page.width]
+            starts = sorted((w["top"], w["text"]) for w in words
+                            if KPI_ID.fullmatch(w["text"]) and abs(w["x0"] - 1 - edges[0]) < 2)
+            for i, (top, kpi) in enumerate(starts):
+                bottom = starts[i + 1][0] if i + 1 < len(starts) else page.height - 45  # above the footer
+                inside = [w for w in words if top - 1 <= w["top"] < bottom - 1]
+                rows[kpi] = [" ".join(w["text"] for w in sorted(
+                    (w for w in inside if edges[c] <= w["x0"] < edges[c + 1]), key=lambda w: (round(w["top"]), w["x0"])))
+                    for c in range(len(INDEX_HEADER))]
+    return rows
 
 
 def test_the_chinese_report_embeds_a_cjk_font(written: tuple[Path, dict[str, object]]) -> None:
@@ -227,3 +257,10 @@ def test_the_public_sites_reports_page_lists_the_generated_reports(
         # the stand-alone report keeps its inline stylesheet, and no script may run
         policy = html.headers["content-security-policy"]
         assert "style-src 'unsafe-inline'" in policy and "script-src" not in policy and "default-src 'none'" in policy
+
+
+def test_a_year_without_data_is_refused_with_the_span_the_store_holds(store: Path, tmp_path: Path) -> None:
+    code, _, err = run("report", "--year", "2024", "--out", str(tmp_path / "none"), "--db", str(store))
+    assert code == 1
+    assert "no minute readings in 2024 (the store holds 2025-03-03 to 2025-03-03)" in err
+    assert not (tmp_path / "none").exists()

@@ -266,6 +266,17 @@ DOCUMENTS: Final[tuple[Document, ...]] = (
         F("claims", "list", "", "per claim: id, text, metric, value, unit, verdict, evidence, reason, …", False),
         F("consistency", "list", "", "figures that disagree across the texts", False),
     )),
+    Document("ultralow report --format json", "The annual report written (ultralow.report).", (
+        SV,
+        F("year", I64, "", "the reporting year", False),
+        F("content_hash", S, "", "SHA-256 content hash of the store (ultralow.app.content), on the first page", False),
+        F("figures", I64, "count", "numbered figures (F1…) in the assurance appendix", False),
+        F("claims", "struct", "", "the claim check of the report's own text: documents, summary (claims per "
+          "verdict), contradicted, allowed_contradicted", False),
+        F("files", "list", "", "per language: lang, html, pdf (paths), pages, html_bytes, pdf_bytes", False),
+        F("judged", "bool", "", "false when the caller's judgement of the period was reused (the demo)", False),
+        F("seconds", "struct", "s", "wall time of collect, charts_html, claims, write", False),
+    )),
     Document("ultralow simulate --format json", "What the virtual loggers sent and got acknowledged.", (
         SV,
         F("target", S, "", "HOST:PORT of the receiver", False),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ultralow.app import AppError, Application, Judgement, Progress, no_progress
+from ultralow.app import SCHEMA_VERSION, AppError, Application, Judgement, Progress, no_progress
 from ultralow.claims import check_texts, packaged_standards, parse_document
 from ultralow.claims.check import CheckResult
 from ultralow.report.figures import ReportData, collect
@@ -56,7 +56,8 @@ class ReportResult:
     judged: bool = True  # False when the caller's judgement was used
 
     def to_json(self) -> dict[str, Any]:
-        return {"year": self.year, "content_hash": self.content_hash, "figures": self.figures,
+        return {"schema_version": SCHEMA_VERSION, "year": self.year, "content_hash": self.content_hash,
+                "figures": self.figures,
                 "claims": {k: v for k, v in self.claims.items() if k != "checked"},
                 "files": [{"lang": f.lang, "html": str(f.html), "pdf": str(f.pdf), "pages": f.pages,
                            "html_bytes": f.html_bytes, "pdf_bytes": f.pdf_bytes} for f in self.files],

@@ -26,6 +26,7 @@ from ultralow.app.ledgers import Figure as LedgerFigure
 from ultralow.app.ledgers import social_figures
 from ultralow.cems import Period
 from ultralow.claims.vocabulary import vocabulary
+from ultralow.report.words import kpi_title, ledger_label
 
 ENV_CODES = site.PUBLISHED_CODES  # SO2, NOx, PM, fluoride
 HIGHLIGHT_CODES = ("a21026", "a21002", "a34013")
@@ -146,7 +147,7 @@ def collect(app: Application, year: int, progress: Progress = no_progress, judge
     book = FigureBook()
     registry = app.registry
     period = f"{first.isoformat()}/{last.isoformat()}"
-    cli = f"ultralow compliance --db {app.db} --from {first} --to {last}"
+    cli = f"ultralow compliance --db {app.db.name} --from {first} --to {last}"
     progress("figures", 0, None)
 
     inventory = ghg_inventory(app.store, year)
@@ -156,7 +157,7 @@ def collect(app: Application, year: int, progress: Progress = no_progress, judge
     data = ReportData(
         year=year, first=first, last=last, group_name=registry.group_name or "Group",
         synthetic="synthetic" in (registry.group_name or "").lower(), software=f"ultralow {__version__}",
-        content=content_hash(app.store), generated_at=generated_at(), db=str(app.db), book=book,
+        content=content_hash(app.store), generated_at=generated_at(), db=app.db.name, book=book,
         bases=_bases(app, inventory, book, year), outlets_n=len(registry.outlets),
         highlights=[], rollups=[], by_type=[], group=None, performance=[], events=[], events_more=0,
         monthly=site.monthly_tonnes(judgement), worst_hours=None, ghg=None, pfc={}, cbam=[],
@@ -341,7 +342,7 @@ def _ghg(data: ReportData, app: Application, inventory: Inventory, book: FigureB
             f"{regime.status}); intensity = (Scope 1 + Scope 2) / t")
     gfig = book.add("s_ghg", f"GHG Scope 1 and 2, group, {year}", f"温室气体范围一和范围二，集团，{year}", group,
                     {**_ledger_evidence(all_refs, rule, str(year)),
-                     "query": f"ultralow ghg --db {app.db} --year {year} --regime {regime.id}"})
+                     "query": f"ultralow ghg --db {app.db.name} --year {year} --regime {regime.id}"})
     bases = []
     for b in inventory.bases:
         refs = sorted({r for line in inventory.lines if line.base == b.base for r in line.inputs})
@@ -409,7 +410,7 @@ def _ledgers(data: ReportData, figures: list[LedgerFigure], book: FigureBook) ->
             section, target = "s_community", data.community
         no = None
         if f.status == "reported":
-            no = book.add(section, f.label, f.label, {"value": f.value, "unit": f.unit},
+            no = book.add(section, f.label, ledger_label(f.id, f.label, f.country, "zh"), {"value": f.value, "unit": f.unit},
                           _ledger_evidence(f.rows, f"ledger figure {f.id} (sum of the approved rows)", str(f.year)))
         target.append({"id": f.id, "label": f.label, "value": f.value, "unit": f.unit, "status": f.status,
                        "country": f.country, "fig": no})
@@ -482,7 +483,7 @@ def _kpis(data: ReportData, report: KpiReport, book: FigureBook) -> None:
     for k in report.kpis:
         no = None
         if k.status == "reported":
-            no = book.add("s_hkex", f"HKEX {k.id}: {k.title}", f"联交所 {k.id}：{k.title}",
+            no = book.add("s_hkex", f"HKEX {k.id}: {k.title}", f"联交所 {k.id}：{kpi_title(k.id, k.title, 'zh')}",
                           {"value": k.value, "unit": k.unit, "intensity": k.intensity,
                            "intensity_unit": k.intensity_unit},
                           {"source": f"ultralow.app.kpi ({k.source}; definition {k.definition_status})",

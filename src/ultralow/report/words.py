@@ -265,3 +265,125 @@ def label(kind: str, key: str, lang: str) -> str:
 
 def keys() -> list[str]:
     return sorted(_WORDS)
+
+
+# HKEX ESG Code KPI titles in Chinese (the definitions, kpi/data/hkex.toml, carry the English wording)
+KPI_TITLES_ZH: dict[str, str] = {
+    "A1.1": "排放物种类及相关排放数据",
+    "A1.2": "直接（范围一）及能源间接（范围二）温室气体排放量及密度",
+    "A1.3": "所产生有害废弃物总量及密度",
+    "A1.4": "所产生无害废弃物总量及密度",
+    "A1.5": "所订立的排放量目标及为达到这些目标所采取的步骤",
+    "A1.6": "处理有害及无害废弃物的方法，及所订立的减废目标及为达到这些目标所采取的步骤",
+    "A2.1": "按类型划分的直接及／或间接能源总耗量及密度",
+    "A2.2": "总耗水量及密度",
+    "A2.3": "所订立的能源使用效益目标及为达到这些目标所采取的步骤",
+    "A2.4": "求取适用水源上的问题，以及所订立的用水效益目标及为达到这些目标所采取的步骤",
+    "A2.5": "制成品所用包装材料的总量",
+    "A3.1": "业务活动对环境及天然资源的重大影响及已采取管理有关影响的行动",
+    "B1.1": "按性别、雇佣类型、年龄组别及地区划分的雇员总数",
+    "B1.2": "按性别、年龄组别及地区划分的雇员流失比率",
+    "B2.1": "过去三年（包括汇报年度）每年因工亡故的人数及比率",
+    "B2.2": "因工伤损失工作日数",
+    "B2.3": "所采纳的职业健康与安全措施，以及相关执行及监察方法",
+    "B3.1": "按性别及雇员类别划分的受训雇员百分比",
+    "B3.2": "按性别及雇员类别划分，每名雇员完成受训的平均时数",
+    "B4.1": "检讨招聘惯例的措施以避免童工及强制劳工",
+    "B4.2": "在发现违规情况时消除有关情况所采取的步骤",
+    "B5.1": "按地区划分的供应商数目",
+    "B5.2": "有关聘用供应商的惯例",
+    "B5.3": "识别供应链每个环节的环境及社会风险的惯例",
+    "B5.4": "在拣选供应商时促使多用环保产品及服务的惯例",
+    "B6.1": "已售或已运送产品总数中因安全与健康理由而须回收的百分比",
+    "B6.2": "接获关于产品及服务的投诉数目以及应对方法",
+    "B6.3": "与维护及保障知识产权有关的惯例",
+    "B6.4": "质量检定过程及产品回收程序",
+    "B6.5": "消费者资料保障及私隐政策",
+    "B7.1": "于汇报期内对发行人或其雇员提出并已审结的贪污诉讼案件的数目及诉讼结果",
+    "B7.2": "防范措施及举报程序",
+    "B7.3": "向董事及员工提供的反贪污培训",
+    "B8.1": "专注贡献范畴",
+    "B8.2": "在专注范畴所动用资源（如金钱或时间）",
+    "D.Scope1": "范围一温室气体排放总量（温室气体核算体系，运营控制法；AR6 全球变暖潜能值）",
+    "D.Scope2": "范围二温室气体排放总量（基于位置）",
+}
+
+# ledger figures (ultralow.ledger.figures ids) in Chinese; a figure not listed keeps its English label
+LEDGER_LABELS_ZH: dict[str, str] = {
+    "workforce.employees": "年末雇员人数",
+    "workforce.contractors": "年末承包商员工人数",
+    "workforce.female_share": "女性雇员占比",
+    "workforce.rural_share": "农村籍雇员占比",
+    "workforce.rural_employees": "农村籍雇员人数",
+    "safety.fatalities": "因工死亡人数（雇员及承包商）",
+    "housing.units_cumulative": "以成本价售予员工的住房（累计）",
+    "housing.units_in_year": "年内以成本价售予员工的住房",
+    "donations.total": "捐赠",
+    "trees.planted": "植树",
+    "volunteering.volunteers": "志愿者人次",
+    "volunteering.hours": "志愿服务时数",
+    "community.voluntary": "自愿性社区投入",
+    "community.statutory": "法定社区贡献",
+    "environment.investment": "环保投入",
+    "government.payments": "纳税及向政府支付款项",
+    "facilities.clinic": "在运营设施：诊所",
+    "facilities.medical_station": "在运营设施：医疗站",
+    "facilities.school": "在运营设施：学校",
+    "facilities.kindergarten": "在运营设施：幼儿园",
+    "facilities.community_centre": "在运营设施：社区中心",
+}
+LEDGER_PREFIXES_ZH: dict[str, str] = {
+    "government.payments.": "向政府支付款项，{c}",
+    "workforce.local_employees.": "本地雇员，{c}",
+    "workforce.local_share.": "本国籍雇员占比，{c}",
+    "workforce.local_contractors.": "本地承包商员工，{c}",
+    "community.spend.": "社区支出（法定及自愿），{c}",
+    "community.statutory_share.": "法定社区贡献占营业额比例，{c}",
+}
+UNITS_ZH: dict[str, str] = {"people": "人", "households": "户", "count": "个", "trees": "棵", "h": "小时",
+                            "days": "天", "focus areas": "个领域"}
+
+
+def unit(text: str, lang: str) -> str:
+    return UNITS_ZH.get(text, text) if lang == "zh" else text
+
+_REASONS_ZH: tuple[tuple[str, str], ...] = (
+    (r"narrative disclosure: written in the report text, not a figure ultralow computes",
+     "叙述性披露：在报告正文中说明，并非 ultralow 计算的数字"),
+    (r"no approved (\w+) rows for (\d{4})", r"\2年无已审批的 \1 台账记录"),
+    (r"(\d+) (\w+) row\(s\) for (\d{4}) are drafts awaiting approval", r"\3年有 \1 条 \2 记录待审批"),
+    (r"no (.+?) ledger is kept.*", r"未设 \1 台账"),
+    (r"the engine's emissions hold no SO2, NOx or PM totals.*", "引擎排放量中无二氧化硫、氮氧化物或颗粒物总量"),
+    (r"no water withdrawal in the approved production rows for (\d{4})", r"\1年已审批的生产记录中无取水量"),
+    (r"no purchased electricity with a grid factor in the approved production rows",
+     "已审批的生产记录中无具有电网排放因子的外购电力"),
+    (r"primary aluminium ingots and alumina are industrial commodities.*",
+     "原铝锭和氧化铝属工业大宗商品，并非须因安全理由回收的消费品"),
+)
+
+
+def kpi_title(kpi_id: str, title: str, lang: str) -> str:
+    return KPI_TITLES_ZH.get(kpi_id, title) if lang == "zh" else title
+
+
+def ledger_label(figure_id: str, english: str, country: str | None, lang: str) -> str:
+    if lang != "zh":
+        return english
+    if figure_id in LEDGER_LABELS_ZH:
+        return LEDGER_LABELS_ZH[figure_id]
+    for prefix, text in LEDGER_PREFIXES_ZH.items():
+        if figure_id.startswith(prefix):
+            return text.format(c=label("country", country or figure_id[len(prefix):], lang))
+    return english
+
+
+def reason(text: str | None, lang: str) -> str:
+    """A KPI's explanation in ``lang`` (English when no translation pattern matches)."""
+    if not text or lang != "zh":
+        return text or ""
+    import re
+
+    for pattern, replacement in _REASONS_ZH:
+        if re.fullmatch(pattern, text):
+            return re.sub(pattern, replacement, text)
+    return text
