@@ -1,4 +1,4 @@
-"""Receiver load: N virtual loggers on N connections against ``ultralow serve`` in its own process.
+"""Receiver load: N virtual loggers on N connections against ``ultralow serve --no-web`` in its own process.
 
 Prints acknowledged (durable) packets per second, p50/p99 acknowledgement latency and the server's peak
 RSS, and the same figures for a baseline measured in the same run: the same load against the same
@@ -257,7 +257,7 @@ def main() -> None:
         config.write_text(registry_text(args.connections), encoding="utf-8")
         db = work / "bench.duckdb"
         server = ServeProcess(db, config, work / "serve.log",
-                              extra_args=("--max-connections", str(args.connections + 100),
+                              extra_args=("--no-web", "--max-connections", str(args.connections + 100),
                                           "--batch-ms", str(args.batch_ms))).start()
         try:
             cpu0 = cpu_seconds()

@@ -55,7 +55,8 @@ def data_stamp(store: Store) -> DataStamp:
             "(SELECT coalesce(max(version), 0) FROM registry), (SELECT count(*) FROM ledger_rows), "
             "(SELECT count(*) FROM ledger_approvals)"
         ).fetchone()
-    assert row is not None
+    if row is None:
+        raise RuntimeError(f"{store.path}: the store answered no counts")
     return DataStamp(int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]))
 
 

@@ -34,8 +34,10 @@ def timestamp_array(values: Sequence[datetime | None]) -> pa.Array:
     first = next((v for v in values if v is not None), None)
     aware = first is not None and first.tzinfo is not None
     epoch = _EPOCH_UTC if aware else _EPOCH_NAIVE
-    micros = pa.array([None if v is None else (v - epoch) // _MICROSECOND for v in values], pa.int64())
-    return micros.cast(pa.timestamp("us", tz="UTC") if aware else pa.timestamp("us"))
+    # straight into the timestamp type: no cast kernel (each Arrow kernel releases the GIL, which the
+    # receiver's writer thread then waits to get back from the event loop)
+    return pa.array([None if v is None else (v - epoch) // _MICROSECOND for v in values],
+                    pa.timestamp("us", tz="UTC") if aware else pa.timestamp("us"))
 
 
 def register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:

@@ -41,7 +41,8 @@ class BadRequest(ValueError):
 
 def _dates(params: Any, build: Build) -> tuple[date, date]:
     period = build.figures.period
-    assert period is not None
+    if period is None:
+        raise RuntimeError("the site build has no judged period")
     first, last = period.start, period.end - timedelta(days=1)
     try:
         if params.get("from"):
@@ -83,7 +84,8 @@ class Api:
     def table(self, dataset: Dataset, build: Build, request: Request) -> tuple[pa.Table, dict[str, int]]:
         params = request.query_params
         judgement = build.figures.judgement
-        assert judgement is not None
+        if judgement is None:
+            raise RuntimeError("the site build has no judgement")
         offsets = judgement.offsets
         registry = self.context.registry
         name = dataset.name

@@ -173,7 +173,8 @@ class Pages:
         values: dict[str, Any] = {"ghg": GHG_METRICS, "ledger": ledger_values(build)}
         if build is not None:
             judgement = build.figures.judgement
-            assert judgement is not None
+            if judgement is None:
+                raise RuntimeError("the site build has no judgement")
             values.update({
                 "group": site.rollup_rows(judgement, "group")[0],
                 "rollups": site.rollup_rows(judgement),
