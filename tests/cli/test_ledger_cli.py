@@ -167,3 +167,28 @@ def test_kpi_json_has_hkex_ids_with_values_and_evidence(loaded):
     assert [r["id"] for r in rows] == list(kpis)
     table = run("kpi", "--year", "2025", "--no-engine", "--db", str(loaded))
     assert table.exit_code == 0 and max(len(line) for line in table.stdout.splitlines()) <= 80
+
+
+def test_json_documents_have_the_data_dictionary_keys(loaded):
+    from ultralow.app import SCHEMA_VERSION
+    from ultralow.app.outputs import BY_COMMAND
+
+    row = "workforce/2025/zouping-north/male/30_to_50/full_time/rural/local/no"
+    commands = {
+        "ultralow ledger list --format json": ("ledger", "list", "--kind", "trees"),
+        "ultralow ledger history --format json": ("ledger", "history", row),
+        "ultralow ledger approve --format json": ("ledger", "approve", "--all-drafts", "--by", "Auditor Wang"),
+        "ultralow ghg --format json": ("ghg", "--year", "2025"),
+        "ultralow cbam --format json": ("cbam", "--year", "2025"),
+        "ultralow kpi --format json": ("kpi", "--year", "2025", "--no-engine"),
+    }
+    for command, args in commands.items():
+        result = run(*args, "--db", str(loaded), "--format", "json")
+        assert result.exit_code == 0, (command, result.stderr)
+        document = json.loads(result.stdout)
+        assert list(document) == list(BY_COMMAND[command].names), command
+        assert document["schema_version"] == SCHEMA_VERSION
+    source = ledger_folder()
+    result = run("ledger", "import", str(source / "trees.csv"), "--evidence", str(source / "evidence"),
+                 "--db", str(loaded), "--format", "json")
+    assert list(json.loads(result.stdout)) == list(BY_COMMAND["ultralow ledger import --format json"].names)

@@ -33,6 +33,13 @@ def test_ledger_figures_are_shown_where_the_approved_ledgers_give_them(demo_site
     assert "GHG Protocol, AR6" in esg  # Scope 1 / 2 from the approved production ledger
     overseas = httpx.get(f"{demo_site}/en/overseas").text
     assert "approved ledger row" in overseas
+    # every ledger figure links to its rows: documents, SHA-256, who entered and who approved them
+    assert 'href="/en/evidence/ledger/workforce.employees"' in social
+    evidence = httpx.get(f"{demo_site}/en/evidence/ledger/donations.total")
+    assert evidence.status_code == 200
+    assert "donations-register.txt" in evidence.text and "demo-auditor (synthetic)" in evidence.text
+    assert httpx.get(f"{demo_site}/zh/evidence/ledger/workforce.employees").status_code == 200
+    assert httpx.get(f"{demo_site}/en/evidence/ledger/nothing.here").status_code == 404
 
 
 def test_unknown_things_are_404(demo_site: str) -> None:

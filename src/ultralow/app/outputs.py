@@ -224,6 +224,66 @@ TABLES: Final[tuple[Table, ...]] = (
 )
 
 SV = F("schema_version", S, "", f"version of this dictionary's layout (now {SCHEMA_VERSION})", False)
+LEDGER_DOCUMENTS: Final[tuple[Document, ...]] = (  # issue 9: ledgers, GHG, CBAM, KPIs
+    Document("ultralow ledger import --format json", "What each ledger file added (all or nothing).", (
+        SV,
+        F("db", S, "", "the store", False),
+        F("files", "list", "", "per file: path, kind, rows, new_rows, new_revisions, unchanged", False),
+        F("totals", "struct", "count", "sums over the files", False),
+    )),
+    Document("ultralow ledger approve --format json", "The revisions approved.", (
+        SV,
+        F("db", S, "", "the store", False),
+        F("approved", "list", "", "per revision: row_id, revision, ref, kind, year, base, country, values, status, "
+          "evidence_document, evidence_sha256, entered_by, entered_at, imported_at, source, replaces_revision, "
+          "approved_by, approved_at", False),
+    )),
+    Document("ultralow ledger history --format json", "Every revision of one ledger row, oldest first.", (
+        SV,
+        F("row_id", S, "", "the row (kind/key)", False),
+        F("revisions", "list", "", "per revision: as in `ledger approve` (status draft or approved)", False),
+    )),
+    Document("ultralow ledger list --format json", "The latest revision of each ledger row.", (
+        SV,
+        F("rows", "list", "", "per row: as in `ledger approve`", False),
+    )),
+    Document("ultralow ghg --format json", "The year's GHG inventory under one regime, from the approved ledgers.", (
+        SV,
+        F("year", I64, "", "the reporting year", False),
+        F("regime", S, "", "ghgp, hkex, cn-ets or cbam", False),
+        F("regime_title", S, "", "what the regime is", False),
+        F("gwp_set", S, "", "SAR, AR4, AR5 or AR6", False),
+        F("pfc_set", S, "", "IPCC2006 or EU_MRR_CBAM slope/overvoltage coefficients", False),
+        F("carbon_to_co2", D, "t CO2/t C", "44/12 or the EU f = 3.664", False),
+        F("regime_source", S, "", "where the regime's choices come from", False),
+        F("regime_status", S, "", "verified or unverified", False),
+        F("group", "struct", "t CO2e", "scope1_t_co2e, scope2_t_co2e, aluminium_t, alumina_t, intensities, "
+          "by_category_t_co2e", False),
+        F("bases", "list", "t CO2e", "per base: Scope 1 and 2, output and intensity", False),
+        F("lines", "list", "t", "per source line: base, category, scope, method, gases_t, co2e_t, ledger_rows, "
+          "factors with source and status", False),
+        F("pfc_coefficient_sets", "list", "t", "CF4 and C2F6 per base by each coefficient set and method", False),
+        F("findings", "list", "", "measured vs calculated CO2, missing grid factors", False),
+    )),
+    Document("ultralow cbam --format json", "CBAM embedded emissions of unwrought aluminium per installation.", (
+        SV,
+        F("year", I64, "", "the year", False),
+        F("cn_code", S, "", "7601", False),
+        F("installations", "list", "t CO2e", "per installation: direct, em_el_prod, attributed, "
+          "see_direct_t_co2e_per_t, benchmark, default value, lines, notes and the importer_summary "
+          "(IR 2025/2547 Annex IV §1.2)", False),
+    )),
+    Document("ultralow kpi --format json", "The HKEX ESG Code KPIs of a year with their evidence.", (
+        SV,
+        F("year", I64, "", "the reporting year", False),
+        F("framework", S, "", "HKEX ESG Reporting Code Part C and Part D", False),
+        F("ghg_regime", S, "", "the GHG regime of A1.2 and Part D", False),
+        F("software", S, "", "ultralow version", False),
+        F("summary", "struct", "count", "KPIs per status", False),
+        F("kpis", "list", "", "per KPI: id, part, title, value, unit, intensity, intensity_unit, "
+          "previous_year_value, status, reason, breakdown, evidence, gri, source, definition_status", False),
+    )),
+)
 DOCUMENTS: Final[tuple[Document, ...]] = (
     Document("ultralow compliance --format json", "The judgement of the selected outlets over the period.", (
         SV,
@@ -307,6 +367,7 @@ DOCUMENTS: Final[tuple[Document, ...]] = (
         F("users", "list", "", "per user: name, role (viewer, operator, admin), created_at, created_by, disabled, "
           "locked_until", False),
     )),
+    *LEDGER_DOCUMENTS,
 )
 BY_TABLE: Final = {t.name: t for t in TABLES}
 BY_COMMAND: Final = {d.command: d for d in DOCUMENTS}

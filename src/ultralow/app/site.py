@@ -27,7 +27,7 @@ from ultralow.cems import Period
 from ultralow.claims import check_texts, corpus_dir, packaged_standards, read_document
 from ultralow.claims.check import CheckResult
 from ultralow.claims.evidence import LedgerEvidence
-from ultralow.ledger.book import ledger_view
+from ultralow.ledger.book import LedgerView, ledger_view
 from ultralow.ledger.figures import social_figures
 from ultralow.store import Store
 
@@ -73,6 +73,7 @@ class SiteFigures:
     kpis: KpiReport | None = None  # HKEX KPIs of the period's year from the approved ledgers (None: no ledgers)
     social: dict[str, Figure] = field(default_factory=dict)  # ledger figures of that year by id (approved rows)
     ghg: Inventory | None = None  # the year's GHG inventory (HKEX regime) from the approved ledgers
+    ledgers: LedgerView | None = None  # the rows those figures come from (evidence pages)
 
     @property
     def period(self) -> Period | None:
@@ -110,6 +111,7 @@ def build_site_figures(app: Application, *, corpus: Path | None = None) -> SiteF
         figures.kpis = kpis_from_view(ledgers, year, emissions=judgement.tables["emissions"], countries=countries)
         figures.social = {f.id: f for f in social_figures(ledgers, year)}
         figures.ghg = inventory_from_view(ledgers, year, "hkex", countries)
+        figures.ledgers = ledgers
     folder = corpus if corpus is not None else corpus_dir()
     paths = sorted(p for p in folder.glob("*") if p.suffix in CORPUS_SUFFIXES) if folder.is_dir() else []
     if paths:

@@ -11,7 +11,7 @@ from typing import Any
 import click
 from rich.console import Console
 
-from ultralow.app import Application, UsageProblem, csv_cell
+from ultralow.app import SCHEMA_VERSION, Application, UsageProblem, csv_cell
 from ultralow.app.ghg import REGIMES, cbam, cbam_summary, ghg_inventory, measured_co2
 from ultralow.cli.options import config_option, db_option, format_option, given_config
 from ultralow.cli.progress import terminal_progress
@@ -63,7 +63,7 @@ def ghg(year: int, regime: str, with_cems: bool, db: str, config: str, fmt: str)
             inv = ghg_inventory(app.store, year, regime, measured_co2=measured)
         _no_rows_note(year, len(inv.production))
         if fmt == "json":
-            click.echo(json.dumps(inv.to_json(), ensure_ascii=False))
+            click.echo(json.dumps({"schema_version": SCHEMA_VERSION, **inv.to_json()}, ensure_ascii=False))
             return
         if fmt == "csv":
             sys.stdout.write("\ufeff")
@@ -148,7 +148,7 @@ def cbam_command(year: int, installation: str | None, db: str, config: str, fmt:
         if not results:
             stderr_line(f"no installation with approved aluminium production in {year}")
         if fmt == "json":
-            click.echo(json.dumps({"year": year, "cn_code": "7601", "installations": [
+            click.echo(json.dumps({"schema_version": SCHEMA_VERSION, "year": year, "cn_code": "7601", "installations": [
                 {**r.to_json(), "importer_summary": cbam_summary(r, operator)} for r in results]},
                 ensure_ascii=False))
             return

@@ -10,7 +10,7 @@ import sys
 import click
 from rich.console import Console
 
-from ultralow.app import Application, csv_cell
+from ultralow.app import SCHEMA_VERSION, Application, csv_cell
 from ultralow.app.kpi import kpis
 from ultralow.cli.ghg import figure
 from ultralow.cli.options import config_option, db_option, format_option, given_config
@@ -46,7 +46,7 @@ def kpi(year: int, no_engine: bool, db: str, config: str, fmt: str) -> None:
                 emissions = judgement.tables.get("emissions") if not judgement.empty else None
             report = kpis(app.store, year, emissions=emissions)
         if fmt == "json":
-            click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+            click.echo(json.dumps({"schema_version": SCHEMA_VERSION, **report.to_json()}, ensure_ascii=False))
             return
         if fmt == "csv":
             sys.stdout.write("\ufeff")

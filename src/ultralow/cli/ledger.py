@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from ultralow.app import Application, UsageProblem, csv_cell
+from ultralow.app import SCHEMA_VERSION, Application, UsageProblem, csv_cell
 from ultralow.app.ledgers import (
     Revision,
     approve_all_drafts,
@@ -66,7 +66,7 @@ def import_command(files: tuple[str, ...], evidence_dir: str | None, kind_name: 
                                     evidence_dir=Path(evidence_dir) if evidence_dir else None,
                                     bases=registry_bases(registry), kind=kind_name)
         if fmt == "json":
-            click.echo(json.dumps({"db": db, **report.to_json()}, ensure_ascii=False))
+            click.echo(json.dumps({"schema_version": SCHEMA_VERSION, "db": db, **report.to_json()}, ensure_ascii=False))
             return
         rows = [[f.path, f.kind, str(f.rows), str(f.new_rows), str(f.new_revisions), str(f.unchanged)]
                 for f in report.files]
@@ -103,7 +103,8 @@ def approve_command(refs: tuple[str, ...], approver: str, all_drafts: bool, kind
             else:
                 done = approve_rows(store, list(refs), approver=approver, note=note)
         if fmt == "json":
-            click.echo(json.dumps({"db": db, "approved": [r.to_json() for r in done]}, ensure_ascii=False))
+            click.echo(json.dumps({"schema_version": SCHEMA_VERSION, "db": db, "approved": [r.to_json() for r in done]},
+                                  ensure_ascii=False))
             return
         stderr_line(f"approved {len(done)} revision(s) by {approver}")
         if done:
@@ -124,7 +125,8 @@ def history_command(ref: str, db: str, config: str, fmt: str) -> None:
         with Application.open(db, given_config(config)) as app:
             chain = row_history(app.store, ref)
         if fmt == "json":
-            click.echo(json.dumps({"row_id": chain[0].row_id, "revisions": [r.to_json() for r in chain]},
+            click.echo(json.dumps({"schema_version": SCHEMA_VERSION, "row_id": chain[0].row_id,
+                                   "revisions": [r.to_json() for r in chain]},
                                   ensure_ascii=False))
             return
         console = Console()
@@ -154,7 +156,7 @@ def list_command(kind_name: str | None, year: int | None, status: str | None, db
         with Application.open(db, given_config(config)) as app:
             rows = list_rows(app.store, kind=kind_name, year=year, status=status)
         if fmt == "json":
-            click.echo(json.dumps({"rows": [r.to_json() for r in rows]}, ensure_ascii=False))
+            click.echo(json.dumps({"schema_version": SCHEMA_VERSION, "rows": [r.to_json() for r in rows]}, ensure_ascii=False))
             return
         if fmt == "csv":
             header = ["row_id", "revision", "kind", "year", "base", "country", "status", "entered_by",

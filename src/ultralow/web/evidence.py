@@ -74,6 +74,21 @@ class EvidencePages:
             values["limits"] = limits.to_pylist()
         return self.pages.page(request, "evidence.html", "", title, values)
 
+    async def ledger(self, request: Request) -> Response:
+        """A ledger figure: the approved rows it sums, each with its evidence document, SHA-256, who entered it
+        and who approved it (drafts named apart: they are not published)."""
+        _ = self.pages.gettext(request)
+        build = self.pages.state.build
+        figures = build.figures if build is not None else None
+        figure = figures.social.get(request.path_params["figure"]) if figures is not None else None
+        if figures is None or figure is None or figures.ledgers is None:
+            return await self.pages.not_found(request)
+        by_ref = {r.ref: r for r in (*figures.ledgers.effective, *figures.ledgers.draft_only)}
+        rows = [by_ref[ref] for ref in figure.rows if ref in by_ref]
+        drafts = [by_ref[ref] for ref in figure.drafts if ref in by_ref]
+        return self.pages.page(request, "ledger_evidence.html", "", _("Evidence") + ": " + figure.label, {
+            "figure": figure, "rows": rows, "drafts": drafts})
+
     async def rollup(self, request: Request) -> Response:
         _ = self.pages.gettext(request)
         base, source_type = request.path_params["base"], request.path_params["source_type"]

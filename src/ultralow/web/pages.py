@@ -76,6 +76,7 @@ def routes(context: WebContext, state: SiteState) -> tuple[list[BaseRoute], Call
         ("/outlets/{outlet:str}", outlet.outlet),
         ("/evidence/rollup/{base:str}/{source_type:str}", evidence.rollup),
         ("/evidence/performance/{base:str}/{source_type:str}/{code:str}", evidence.performance),
+        ("/evidence/ledger/{figure:str}", evidence.ledger),
         ("/charts/monthly-tonnes.svg", evidence.monthly_tonnes_svg),
         ("/charts/outlet/{outlet:str}/{code:str}/{month:int}.svg", evidence.outlet_svg),
     ]

@@ -70,7 +70,7 @@ def ledger_values(build: Build | None, country: str | None = None) -> dict[str, 
                 continue
         out[key] = {"value": value, "unit": "%" if unit == "%" else ("CNY" if unit == "CNY" else ""),
                     "digits": 2 if unit == "%" else 0,
-                    "year": figure.year, "note": f"{len(figure.rows)} approved ledger row(s)"}
+                    "year": figure.year, "note": f"{len(figure.rows)} approved ledger row(s)", "figure": fid}
     inv = build.figures.ghg
     if inv is not None and inv.lines:
         ghg: tuple[tuple[str, float | None, int], ...] = (
