@@ -151,7 +151,8 @@ def utc_offset_min(timezone: str) -> int:
         # readings carry one utc_offset_min per outlet; the group's bases keep no daylight saving time
         raise ValueError(f"time zone {timezone!r} has daylight saving time, which the store does not model")
     offset = offsets.pop()
-    assert offset is not None
+    if offset is None:
+        raise ValueError(f"time zone {timezone!r} has no UTC offset")
     return int(offset.total_seconds() // 60)
 
 
@@ -355,9 +356,8 @@ def parse_registry(text: str, label: str = "<registry>") -> Registry:
         if mn is not None and mn in mns:
             check.error("outlets", index, "mn", f"MN {mn!r} is already used by outlet {mns[mn]!r}")
             ok = False
-        if ok:
-            assert outlet_id and base_id and name and mn and pw and source_type
-            assert limit_sets is not None and crc_variants is not None
+        if ok and outlet_id and base_id and name and mn and pw and source_type and limit_sets is not None \
+                and crc_variants is not None:  # ok implies each is set; the test narrows the types
             mns[mn] = outlet_id
             outlets[outlet_id] = Outlet(
                 outlet_id, base_id, name, mn, pw, source_type, limit_sets, crc_variants, wet,

@@ -75,6 +75,32 @@ class Fitted:
     legend: Legend
 
 
+def _natural(column: Column, values: Sequence[str]) -> int:
+    lines = [line for v in [column.header, *values] for line in (v.splitlines() or [""])]
+    return max(len(line) for line in lines)
+
+
+def _sizes(columns: Sequence[Column], minimum: Sequence[int], values: Sequence[Sequence[str]], width: int
+           ) -> list[int]:
+    """Fixed column widths for one table: numbers and unwrapped columns at their full width, text columns
+    from their minimum towards their natural width while the table stays within ``width`` (Rich then never
+    has to squeeze or crop a column)."""
+    sizes = list(minimum)
+    natural = [_natural(c, v) if c.wrap and not c.numeric else m
+               for c, m, v in zip(columns, minimum, values, strict=True)]
+    spare = width - _total(sizes)
+    while spare > 0:
+        growing = [i for i, (s, n) in enumerate(zip(sizes, natural, strict=True)) if s < n]
+        if not growing:
+            break
+        for i in sorted(growing, key=lambda i: sizes[i]):  # the narrowest first, one column each round
+            if spare <= 0:
+                break
+            sizes[i] += 1
+            spare -= 1
+    return sizes
+
+
 def fit(title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int,
         caption: str | None = None, legend: Legend | None = None) -> Fitted:
     """Lay the rows out in tables no wider than ``width``."""
@@ -108,14 +134,16 @@ def fit(title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]], wi
     for n, part in enumerate(parts):
         heading = title if n == 0 else f"{title} (continued {n + 1}/{len(parts)})"
         table = Table(title=heading, caption=caption if n == len(parts) - 1 else None)
-        for j in part:
+        sized = _sizes([cols[j] for j in part], [widths[j] for j in part], [[r[j] for r in cells] for j in part],
+                       width)
+        for j, size in zip(part, sized, strict=True):
             c = cols[j]
             if c.numeric:
-                table.add_column(c.header, justify="right", no_wrap=True, min_width=widths[j])
+                table.add_column(c.header, justify="right", no_wrap=True, width=size)
             elif not c.wrap:
-                table.add_column(c.header, no_wrap=True, min_width=widths[j])
+                table.add_column(c.header, no_wrap=True, width=size)
             else:
-                table.add_column(c.header, overflow="fold", min_width=min(widths[j], _TEXT_WORD_MAX))
+                table.add_column(c.header, overflow="fold", width=size)
         for r in cells:
             table.add_row(*[r[j] for j in part])
         tables.append(table)

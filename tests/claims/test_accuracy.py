@@ -22,7 +22,8 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
     try:
         return read_labels(path, DATA / "texts")
     except FileNotFoundError as exc:
-        pytest.skip(f"{path.name}: text not available ({exc.filename}); the corpus is read from {default_corpus_dir()}")
+        pytest.skip(f"{path.name}: shared corpus text not available ({exc.filename}); the corpus is read from "
+                    f"{default_corpus_dir()}")
 
 
 @pytest.mark.parametrize("path", LABELS, ids=[p.name.removesuffix(".labels.toml") for p in LABELS])

@@ -153,3 +153,11 @@ def test_check_runs_the_compliance_engine_on_a_store(text_file: Path, tmp_path: 
     assert so2["evidence"]["statistics"]["hours"] == 4
     assert so2["verdict"] == "partly_supported"
     assert report["evidence"]["engine"] == "ultralow.cems.run"
+
+
+def test_check_tables_follow_the_terminal_width(tmp_path: Path) -> None:
+    text = tmp_path / "claim.txt"
+    text.write_text("In 2024 we donated more than 13.5 million yuan and planted 40,000 trees.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["claims", "check", str(text), "--db", str(tmp_path / "none.duckdb")],
+                                env={"COLUMNS": "80"})
+    assert all(len(line) <= 80 for line in result.stdout.splitlines()), result.stdout

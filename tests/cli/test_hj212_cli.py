@@ -160,3 +160,27 @@ def test_decode_table_format() -> None:
 @pytest.mark.parametrize("args", [["hj212", "decode", "/nonexistent/file"], ["hj212", "decode", "--format", "xml"]])
 def test_usage_errors_exit_2(args: list[str]) -> None:
     assert CliRunner().invoke(main, args).exit_code == 2
+
+
+def test_a_line_without_a_frame_is_named_and_exits_1(tmp_path: Path) -> None:
+    text = tmp_path / "typed.txt"
+    text.write_text("QN=20250101;ST=22;CN=2011;CP=&&a21026-Rtd=1&&\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["hj212", "decode", str(text)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"{text}:1: no HJ 212 frame on this line (no ## header)",
+                                          "1 line(s) without an HJ 212 frame"]
+
+
+def test_decode_table_keeps_mns_whole_at_80_columns() -> None:
+    vectors = _reference().vectors()
+    stream = b"".join(v.framed for v in vectors)
+    result = CliRunner().invoke(main, ["hj212", "decode", "--format", "table"], input=stream, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+    import re
+
+    mns = {m.group(1) for v in vectors for m in [re.search(r";MN=([^;]+);", v.packet)] if m}
+    assert mns
+    for mn in mns:
+        assert mn in result.stdout, mn
+    assert "…" not in result.stdout

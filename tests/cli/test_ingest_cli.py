@@ -55,8 +55,37 @@ def test_store_carries_its_registry(tmp_path: Path) -> None:
     db = str(tmp_path / "s.duckdb")
     assert run("ingest", str(csv), "--db", db, "--config", str(config))[0] == 0
     config.unlink()
-    code, out, _ = run("ingest", str(csv), "--db", db, "--config", str(config), "--format", "json")
+    # without --config (no ultralow.toml in the working folder) the store's own registry is used
+    code, out, _ = run("ingest", str(csv), "--db", db, "--format", "json")
     assert code == 0 and json.loads(out)["totals"]["duplicates"] == 2
+    # a --config that was given but is missing is an error, never silently replaced by the store's copy
+    code, _, err = run("ingest", str(csv), "--db", db, "--config", str(config))
+    assert code == 1
+    assert err.splitlines()[0].startswith(f"{config}:0: file: not found (--config was given")
+
+
+def test_failed_setup_creates_no_store(tmp_path: Path) -> None:
+    csv = tmp_path / "a.csv"
+    csv.write_text(CSV, encoding="utf-8")
+    db = tmp_path / "new.duckdb"
+    code, _, err = run("ingest", str(csv), "--db", str(db), "--config", str(tmp_path / "missing.toml"))
+    assert code == 1 and "does not exist yet" in err
+    assert not db.exists()
+    # a registry that fails its limit-set check leaves nothing behind either
+    typo = tmp_path / "typo.toml"
+    typo.write_text(EXAMPLE.read_text(encoding="utf-8").replace('"ultra-low-2015"', '"ultralow-2015"'),
+                    encoding="utf-8")
+    code, _, err = run("ingest", str(csv), "--db", str(db), "--config", str(typo))
+    assert code == 1 and "unknown set 'ultralow-2015'" in err
+    assert not db.exists()
+
+
+def test_missing_input_file_is_named_and_nothing_is_created(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    code, out, err = run("ingest", str(tmp_path / "nosuchfile.csv"), "--db", str(db), "--config", str(EXAMPLE))
+    assert code == 1 and out == ""
+    assert err.splitlines() == [f"{tmp_path / 'nosuchfile.csv'}: no such file", "1 problem in the input"]
+    assert not db.exists()
 
 
 def test_unreadable_file_exits_1_and_others_are_still_read(tmp_path: Path) -> None:

@@ -88,3 +88,54 @@ def test_bad_target_is_a_usage_error(tmp_path: Path) -> None:
     config.write_text(REGISTRY, encoding="utf-8")
     result = simulate(config, "--target", "no-port-here")
     assert result.returncode == 2 and "HOST:PORT" in result.stderr
+
+
+def test_a_receiver_that_never_acknowledges_stops_the_fleet_early(tmp_path: Path) -> None:
+    """Something listens and reads every frame but answers none (as a receiver that quarantines every
+    frame does): simulate says so after one retry cycle (timeout 0.2 s x 2 attempts + 1 s), not after
+    --give-up-after (600 s by default), and exits 1."""
+    import threading
+    import time
+
+    config = tmp_path / "ultralow.toml"
+    config.write_text(REGISTRY, encoding="utf-8")
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    stop = threading.Event()
+
+    def swallow() -> None:
+        server.settimeout(0.1)
+        conns = []
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+                conn.setblocking(False)
+                conns.append(conn)
+            except TimeoutError:
+                pass
+            for conn in conns:
+                try:
+                    conn.recv(65536)
+                except (BlockingIOError, OSError):
+                    pass
+        for conn in conns:
+            conn.close()
+
+    thread = threading.Thread(target=swallow, daemon=True)
+    thread.start()
+    try:
+        started = time.monotonic()
+        result = simulate(config, "--target", f"127.0.0.1:{port}", "--minutes", "2", "--timeout", "0.2",
+                          "--retries", "1", "--format", "json")
+        seconds = time.monotonic() - started
+    finally:
+        stop.set()
+        thread.join(5)
+        server.close()
+    assert result.returncode == 1, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["acked"] == 0 and summary["unacked"] == 10 and summary["stopped_early"]
+    assert "stopped early: none of the" in result.stderr and "acknowledged" in result.stderr
+    assert seconds < 30  # well before the 600 s default give-up

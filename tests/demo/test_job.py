@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from click.testing import CliRunner
 
+from ultralow.cli import main
 from ultralow.demo.group import demo_registry, group_for_run
 from ultralow.demo.job import DemoError, _check_incidents_fit, fresh_store
+from ultralow.demo.marker import write_marker
 from ultralow.demo.scenario import Incident, read_scenario
 from ultralow.registry import parse_registry
 from ultralow.store import Store, save_registry
@@ -17,6 +20,7 @@ def test_an_earlier_demo_store_is_replaced(tmp_path):
     path = tmp_path / "demo.duckdb"
     registry = demo_registry()
     with Store(path) as store:
+        write_marker(store, seed=0)
         save_registry(store, registry)
     assert fresh_store(path, registry.group_name) is True
     assert not path.exists()
@@ -31,6 +35,23 @@ def test_a_real_store_is_never_replaced(tmp_path):
     with pytest.raises(DemoError, match="plant.duckdb: exists and is not a demo store .*'Real Group'"):
         fresh_store(path, demo_registry().group_name)
     assert path.exists()
+
+
+def test_a_store_filled_by_ingest_under_the_demo_group_name_is_refused(tmp_path):
+    """The group name alone does not make a demo store: readings someone ingested are never replaced."""
+    registry = demo_registry()
+    config = tmp_path / "group.toml"
+    config.write_text(registry.text, encoding="utf-8")
+    outlet = registry.outlets[0]
+    csv = tmp_path / "plant.csv"
+    csv.write_text(f"mn,data_time,code,value,flag\n{outlet.mn},20250101000000,a21026,12.5,N\n", encoding="utf-8")
+    path = tmp_path / "plant.duckdb"
+    result = CliRunner().invoke(main, ["ingest", str(csv), "--db", str(path), "--config", str(config)])
+    assert result.exit_code == 0, result.stderr
+    with pytest.raises(DemoError, match="not a demo store .*lacks the mark"):
+        fresh_store(path, registry.group_name)
+    with Store(path, read_only=True) as store:
+        assert store.con.execute("SELECT count(*) FROM readings").fetchone() == (1,)
 
 
 def test_a_store_without_registry_or_not_duckdb_is_left_alone(tmp_path):

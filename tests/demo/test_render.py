@@ -75,3 +75,15 @@ def test_step_lines_go_to_the_console_without_a_terminal():
     text = console.export_text()
     # one line per step even when it is longer than the console is wide
     assert text.startswith("1. bulk load: 2.3 s  a long detail") and text.count("\n") == 1
+
+
+def test_summary_fits_80_columns_with_every_number_whole():
+    """Every line within 80 columns, and each figure appears whole (not "100.…")."""
+    console = Console(record=True, width=80)
+    print_summary(_run(), console)
+    text = console.export_text()
+    assert all(len(line) <= 80 for line in text.splitlines()), max(text.splitlines(), key=len)
+    assert "…" not in text
+    for figure in ("100.00 %", "93.06 %", "46.3", "1.31", "GB25465-2010", "2025-01-02 21:00", "1.5", "0.8"):
+        assert figure in text, figure
+    assert "Binzhou Port" in text and "bag-filter breach" in text

@@ -58,7 +58,7 @@ def test_csv_bad_rows_have_exact_lines(tmp_path: Path, registry: Registry) -> No
         f"{path}:4: non-numeric value 'abc'",
         f"{path}:5: unknown MN 'MN9999'",
         f"{path}:7: unparseable data_time '2025-03-03T10:03:00' (this file uses YYYYMMDDhhmmss, plant-local, no offset)",
-        f"{path}:8: unknown code format 'SO2'",
+        f"{path}:8: unknown factor code 'SO2' (not in the HJ 212 code table)",
         f"{path}:10: malformed CSV row (too many columns): Expected Number of Columns: 5 Found: 6",
         f"{path}:11: missing MN",
     ]
@@ -140,3 +140,55 @@ def test_parquet_aware_timestamps_become_plant_clock_time(tmp_path: Path, pipeli
     ingest_file(pipeline, path, RECEIVED_AT)
     assert store.con.execute("SELECT kind, data_time, utc_offset_min, value FROM readings").fetchall() == [
         ("hour", datetime(2025, 3, 3, 10, 0), 480, 7.5)]
+
+
+def test_unknown_factor_codes_and_flags_are_rejected_with_their_lines(tmp_path: Path, registry: Registry) -> None:
+    path = tmp_path / "codes.csv"
+    path.write_text("mn,data_time,code,value,flag\n"
+                    "MN0001,20250303100000,a21026,12.5,N\n"
+                    "MN0001,20250303100000,a99999,1,N\n"      # line 3: well formed, but no such factor
+                    "MN0001,20250303100100,a21026,13.5,X\n"   # line 4: no such flag
+                    "MN0001,20250303100200,a21026,14.5,\n", encoding="utf-8")  # empty flag: null, kept
+    read = read_csv_long(path, registry, code_tables(), RECEIVED_AT)
+    assert read.readings.num_rows == 2
+    assert read.problems == [f"{path}:3: unknown factor code 'a99999' (not in the HJ 212 code table)",
+                             f"{path}:4: unknown data flag 'X' (not an HJ 212 flag)"]
+    parquet = tmp_path / "codes.parquet"
+    pq.write_table(pa.table({"mn": ["MN0001"] * 3, "data_time": ["20250303100000"] * 3,
+                             "code": ["a21026", "a99999", "a21002"], "value": [1.0, 2.0, 3.0],
+                             "flag": ["N", "N", "X"]}), parquet)
+    reasons = [q.reason for q in ingest_problems(parquet, registry)]
+    assert reasons == ["unknown factor code 'a99999' (not in the HJ 212 code table)",
+                       "unknown data flag 'X' (not an HJ 212 flag)"]
+
+
+def ingest_problems(path: Path, registry: Registry) -> list:
+    from ultralow.ingest.long_format import read_parquet_long
+
+    return [q for read in read_parquet_long(path, registry, code_tables(), RECEIVED_AT) for q in read.rejected]
+
+
+def test_datatime_header_is_read_as_data_time(tmp_path: Path, registry: Registry) -> None:
+    path = tmp_path / "hj212-names.csv"
+    path.write_text("mn,DataTime,code,value,flag\nMN0001,20250303100000,a21026,12.5,N\n", encoding="utf-8")
+    read = read_csv_long(path, registry, code_tables(), RECEIVED_AT)
+    assert (read.readings.num_rows, read.problems) == (1, [])
+    parquet = tmp_path / "hj212-names.parquet"
+    pq.write_table(pa.table({"mn": ["MN0001"], "DataTime": ["20250303100000"], "code": ["a21026"],
+                             "value": [12.5], "flag": ["N"]}), parquet)
+    from ultralow.ingest.long_format import read_parquet_long
+
+    [batch] = list(read_parquet_long(parquet, registry, code_tables(), RECEIVED_AT))
+    assert (batch.readings.num_rows, batch.rejected) == (1, [])
+
+
+def test_gbk_file_gets_a_hint(tmp_path: Path, registry: Registry) -> None:
+    from ultralow.ingest.long_format import LongFormatError
+
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"mn,data_time,code,value,flag\n" + "MN0001,20250303100000,a21026,12.5,正常\n".encode("gbk"))
+    with pytest.raises(LongFormatError) as caught:
+        read_csv_long(path, registry, code_tables(), RECEIVED_AT)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:2: not UTF-8 text")
+    assert "GBK" in message and "CSV UTF-8" in message

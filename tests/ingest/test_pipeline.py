@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 from ingest_support import RECEIVED_AT, packet_bytes, received
 
-from ultralow.hj212 import Flag, crc_modbus
+from ultralow.hj212 import Flag, code_tables, crc_modbus
 from ultralow.ingest import Pipeline, Received
 from ultralow.ingest.pipeline import IDLE_CHECKPOINT_WAL_BYTES
 from ultralow.registry import Registry
@@ -221,15 +221,17 @@ def test_a_resend_after_newer_data_is_still_found(pipeline: Pipeline, store: Sto
 
 
 def test_empty_accept_is_the_idle_tick_that_checkpoints(pipeline: Pipeline, store: Store) -> None:
-    # 60 factors of about 50 bytes each per packet: 400 packets write well over 1 MiB to the WAL
-    values = {f"a99{i:03d}": {"Min": "10.0", "Avg": "12.5", "Max": "15.0", "Flag": "N"} for i in range(60)}
+    # every factor of the code table (only those are stored) in each packet: 600 packets write well over
+    # 1 MiB to the WAL
+    codes = sorted(code_tables().factors)
+    values = {code: {"Min": "10.0", "Avg": "12.5", "Max": "15.0", "Flag": "N"} for code in codes}
     items = [received(packet_bytes(values=values, data_time=f"202503031{i // 60:01d}{i % 60:02d}00",
-                                   qn=f"2025030310{i:07d}")) for i in range(400)]
+                                   qn=f"2025030310{i:07d}")) for i in range(600)]
     assert all(o.status == "stored" for o in pipeline.accept(items))
     assert store.wal_bytes > IDLE_CHECKPOINT_WAL_BYTES
     assert pipeline.accept([]) == []
     assert store.wal_bytes < IDLE_CHECKPOINT_WAL_BYTES  # checkpointed: the rows are in the file now
-    assert store.con.execute("SELECT count(*) FROM readings").fetchone() == (400 * 60,)
+    assert store.con.execute("SELECT count(*) FROM readings").fetchone() == (600 * len(codes),)
 
 
 def test_rows_from_a_file_are_seen_by_later_packets(pipeline: Pipeline, store: Store) -> None:
@@ -243,3 +245,19 @@ def test_rows_from_a_file_are_seen_by_later_packets(pipeline: Pipeline, store: S
     [outcome] = pipeline.accept([received(same)])
     assert (outcome.status, outcome.rows) == ("duplicate", 0)
     assert store.con.execute("SELECT count(*) FROM readings WHERE data_time = '2025-03-03 10:05:00'").fetchone() == (1,)
+
+
+def test_unknown_factor_code_and_flag_are_quarantined_with_the_reason(pipeline: Pipeline, store: Store) -> None:
+    """The frame is kept as sent; only its values that the code tables know are stored."""
+    raw = packet_bytes(values={"a21026": {"Avg": "12.5", "Flag": "N"}, "a99999": {"Avg": "1.0", "Flag": "N"},
+                               "a21002": {"Avg": "30.0", "Flag": "X"}})
+    [outcome] = pipeline.accept([received(raw, "peer@7")])
+    assert (outcome.status, outcome.rows) == ("stored", 1)
+    assert store.con.execute("SELECT code FROM readings").fetchall() == [("a21026",)]
+    rows = store.con.execute("SELECT location, reason, raw FROM quarantine ORDER BY id").fetchall()
+    assert rows == [
+        ("peer@7", f"frame {outcome.frame_id}: unknown factor code 'a99999' (not in the HJ 212 code table): "
+                   "value not stored", raw),
+        ("peer@7", f"frame {outcome.frame_id}: a21002: unknown data flag 'X' (not an HJ 212 flag): value not stored",
+         raw),
+    ]

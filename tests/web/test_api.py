@@ -25,6 +25,16 @@ def test_every_page_renders(demo_site: str, lang: str) -> None:
         assert f'<html lang="{"zh-Hans" if lang == "zh" else "en"}">' in response.text
 
 
+def test_ledger_figures_are_shown_where_the_approved_ledgers_give_them(demo_site: str) -> None:
+    social = httpx.get(f"{demo_site}/en/social").text
+    # the demo's approved workforce ledger: 100,480 employees; kindergartens 10 (facilities ledger)
+    assert "100,480" in social and "approved ledger row" in social
+    esg = httpx.get(f"{demo_site}/en/esg").text
+    assert "GHG Protocol, AR6" in esg  # Scope 1 / 2 from the approved production ledger
+    overseas = httpx.get(f"{demo_site}/en/overseas").text
+    assert "approved ledger row" in overseas
+
+
 def test_unknown_things_are_404(demo_site: str) -> None:
     for path in ("/en/outlets/nope", "/en/evidence/rollup/nope/all", "/en/charts/outlet/nope/a21026/1.svg",
                  "/reports/../../etc/passwd", "/reports/report-2025-en.exe", "/api/v1/nope"):
@@ -46,7 +56,10 @@ def test_every_dataset_pages_with_the_dictionary_columns(demo_site: str) -> None
         assert body["dataset"] == dataset.name and body["page"] == 1
         for row in body["data"]:
             assert set(row) == set(dataset.column_names), dataset.name
-    assert httpx.get(f"{demo_site}/api/v1/kpis").json()["data"] == []  # no ledger yet: nothing made up
+    kpis = {r["kpi"]: r for r in httpx.get(f"{demo_site}/api/v1/kpis").json()["data"]}
+    # the demo's approved ledgers: reported KPIs only, each with a value (explained ones are not made up)
+    assert {"B1.1", "D.Scope1", "D.Scope2"} <= set(kpis) and all(r["value"] is not None for r in kpis.values())
+    assert kpis["B1.1"] == {"kpi": "B1.1", "value": 100_480, "unit": "people", "period": "2025"}
 
 
 def test_hours_filters_and_paging(demo_site: str) -> None:

@@ -85,3 +85,40 @@ def open_store_read_only(db: str | Path) -> Store:
         return open_for_reading(path)  # a snapshot from `ultralow serve` while it holds the file
     except StoreError as exc:
         raise AppError(str(exc)) from exc
+
+
+def open_store_for_writing(db: str | Path, config: str | Path | None, *, config_given: bool | None = None,
+                           catalog: LimitCatalog | None = None) -> tuple[Store, Registry]:
+    """The store at ``db`` opened for writing and its registry, for commands that write (``ingest``,
+    ``serve``). A store that does not exist yet is created only after the registry loaded and checked:
+    a failed set-up leaves nothing on disk."""
+    path = Path(db)
+    if path.exists():
+        try:
+            store = Store(path)
+        except StoreError as exc:
+            raise AppError(str(exc)) from exc
+        try:
+            return store, resolve_registry(config, store, config_given=config_given, catalog=catalog)
+        except BaseException:
+            store.close()
+            raise
+    file = Path(config) if config is not None else Path(DEFAULT_CONFIG)
+    if not file.exists():
+        given = "--config was given" if (config is not None if config_given is None else config_given) else \
+            "the default registry file"
+        raise RegistryError([f"{file}:0: file: not found ({given}), and the store {path} does not exist yet: "
+                             "a new store needs a registry (give --config PATH)"])
+    registry = resolve_registry(config, None, config_given=config_given, catalog=catalog)
+    if not path.parent.is_dir():
+        raise AppError(f"{path}: no such directory {path.parent}")
+    try:
+        store = Store(path)
+    except StoreError as exc:
+        raise AppError(str(exc)) from exc
+    try:
+        save_registry(store, registry)
+    except BaseException:
+        store.close()
+        raise
+    return store, registry

@@ -18,11 +18,17 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ultralow.app.ghg import Inventory, inventory_from_view
 from ultralow.app.judging import Judgement
+from ultralow.app.kpi import KpiReport, kpis_from_view
+from ultralow.app.ledgers import Figure
 from ultralow.app.services import Application
 from ultralow.cems import Period
 from ultralow.claims import check_texts, corpus_dir, packaged_standards, read_document
 from ultralow.claims.check import CheckResult
+from ultralow.claims.evidence import LedgerEvidence
+from ultralow.ledger.book import ledger_view
+from ultralow.ledger.figures import social_figures
 from ultralow.store import Store
 
 ULTRA_LOW_PREFIX = "ultra-low"  # limit sets of the ultra-low emission policy (standards/data/limits)
@@ -37,6 +43,8 @@ class DataStamp:
     readings: int
     frames: int
     registry_version: int
+    ledger_revisions: int = 0  # ledger rows and approvals: an import or an approval changes the figures
+    ledger_approvals: int = 0
 
 
 def data_stamp(store: Store) -> DataStamp:
@@ -44,10 +52,12 @@ def data_stamp(store: Store) -> DataStamp:
         store.con.complete()
         row = store.con.execute(
             "SELECT (SELECT count(*) FROM readings), (SELECT count(*) FROM raw_frames), "
-            "(SELECT coalesce(max(version), 0) FROM registry)"
+            "(SELECT coalesce(max(version), 0) FROM registry), (SELECT count(*) FROM ledger_rows), "
+            "(SELECT count(*) FROM ledger_approvals)"
         ).fetchone()
-    assert row is not None
-    return DataStamp(int(row[0]), int(row[1]), int(row[2]))
+    if row is None:
+        raise RuntimeError(f"{store.path}: the store answered no counts")
+    return DataStamp(int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]))
 
 
 @dataclass
@@ -60,6 +70,9 @@ class SiteFigures:
     stamp: DataStamp
     claims: CheckResult | None = None
     claim_documents: list[str] = field(default_factory=list)
+    kpis: KpiReport | None = None  # HKEX KPIs of the period's year from the approved ledgers (None: no ledgers)
+    social: dict[str, Figure] = field(default_factory=dict)  # ledger figures of that year by id (approved rows)
+    ghg: Inventory | None = None  # the year's GHG inventory (HKEX regime) from the approved ledgers
 
     @property
     def period(self) -> Period | None:
@@ -89,12 +102,21 @@ def build_site_figures(app: Application, *, corpus: Path | None = None) -> SiteF
     judgement.tables["events"] = judgement.tables["events"].sort_by([("start", "ascending"),
                                                                      ("outlet_id", "ascending")])
     figures = SiteFigures(judgement, datetime.now(UTC), span.last, stamp)
+    ledgers = ledger_view(app.store)  # social, economic and community figures: the approved ledger rows
+    has_ledgers = bool(ledgers.effective or ledgers.draft_only)
+    if has_ledgers:
+        year = judgement.period.start.year
+        countries = {b.id: b.country for b in app.registry.bases}
+        figures.kpis = kpis_from_view(ledgers, year, emissions=judgement.tables["emissions"], countries=countries)
+        figures.social = {f.id: f for f in social_figures(ledgers, year)}
+        figures.ghg = inventory_from_view(ledgers, year, "hkex", countries)
     folder = corpus if corpus is not None else corpus_dir()
     paths = sorted(p for p in folder.glob("*") if p.suffix in CORPUS_SUFFIXES) if folder.is_dir() else []
     if paths:
+        sources = [LedgerEvidence(ledgers, judgement.period.start.year)] if has_ledgers else []
         result = check_texts([read_document(p) for p in paths], hours=judgement.hours,
                              outlets=app.registry.outlets_table(), emissions=judgement.tables["emissions"],
-                             standards=packaged_standards())
+                             standards=packaged_standards(), sources=sources)
         result.evidence = {"db": str(app.db), "period": judgement.period.as_dict(), **result.evidence}
         figures.claims = result
         figures.claim_documents = [p.name for p in paths]

@@ -6,23 +6,25 @@ import html
 import json
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 import pyarrow as pa
 from rich.console import Console
-from rich.table import Table
 
 from ultralow import __version__
+from ultralow.app.documents import SCHEMA_VERSION
+from ultralow.app.ledgers import ledger_evidence
 from ultralow.claims import Document, extract_claims, read_document
-from ultralow.claims.check import check_texts, with_source_types
+from ultralow.claims.check import check_texts
 from ultralow.claims.document import PdfError
 from ultralow.claims.evidence import StandardsSource, packaged_standards
 from ultralow.claims.model import CheckedClaim, Finding
 from ultralow.claims.verify import LEDGER_PENDING, Rules, load_rules, packaged_rules
-from ultralow.cli.options import config_option, db_option, format_option
+from ultralow.cli.options import config_option, db_option, format_option, given_config
+from ultralow.problems import ProblemsError
+from ultralow.terminal_tables import Column, print_fitted
 
 
 def _err(line: str) -> None:
@@ -36,7 +38,13 @@ def _read_document(path: str) -> Document:
     except FileNotFoundError:
         raise _Unreadable(f"{path}: no such file") from None
     except UnicodeDecodeError as exc:
-        raise _Unreadable(f"{path}: not UTF-8 text (byte {exc.start}): {exc.reason}") from None
+        hint = ""
+        try:
+            Path(path).read_bytes().decode("gb18030")
+            hint = "; it reads as GBK/GB 18030: save it as UTF-8 (or `iconv -f GB18030 -t UTF-8`)"
+        except (OSError, UnicodeDecodeError):
+            pass
+        raise _Unreadable(f"{path}: not UTF-8 text (byte {exc.start}): {exc.reason}{hint}") from None
     except PdfError as exc:
         raise _Unreadable(str(exc)) from None
     except OSError as exc:
@@ -68,14 +76,16 @@ def extract(file: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([c.to_json() for c in found], ensure_ascii=False))
         return
-    table = Table(title=f"{len(found)} claims in {file}")
-    for column in ("id", "metric", "value", "unit", "qualifier", "period", "entity", "scope", "compared to"):
-        table.add_column(column, overflow="fold")
+    rows = []
     for c in found:
         value = f"{c.value:,.6g}" + (f"–{c.value_max:,.6g}" if c.value_max is not None else "")
         cmp = f"{c.compared_to.value:g} {c.compared_to.unit}" if c.compared_to else ""
-        table.add_row(c.id, c.metric, value, c.unit, c.qualifier, c.period or "", c.entity or "", c.scope or "", cmp)
-    Console().print(table)
+        rows.append([c.id.rsplit(":", 1)[-1], c.metric, value, c.unit, c.qualifier, c.period or "", c.entity or "",
+                     c.scope or "", cmp])
+    print_fitted(Console(), f"{len(found)} claims in {file}", [
+        Column("id", key=True), Column("metric"), Column("value", numeric=True), Column("unit"),
+        Column("qualifier", wrap=False), Column("period"), Column("entity"), Column("scope"),
+        Column("compared to")], rows)
 
 
 @dataclass
@@ -88,42 +98,23 @@ class EvidenceSet:
     info: dict[str, Any]
 
 
-def read_engine_hours(db: str, config: str, year: int | None) -> tuple[pa.Table, pa.Table | None, dict[str, Any]]:
-    """Run the compliance engine (``ultralow.cems``) on the store and return its judged hours and annual
-    emission totals, each with the outlet's ``source_type``."""
-    from ultralow.cems import Period, duckdb_engine, run, store_readings
-    from ultralow.cems.engine import store_marks
-    from ultralow.standards import packaged_catalog
-    from ultralow.store import Store, resolve_registry
+def read_engine_hours(db: str, config: str | None, year: int | None
+                      ) -> tuple[pa.Table, pa.Table | None, dict[str, Any]]:
+    """Judge the store through the application layer (``ultralow.app``: registry checked, the one period
+    rule, marks) and return its judged hours and annual emission totals, each with the outlet's ``base`` and
+    ``source_type``."""
+    from ultralow.app import Application, NoData
 
-    store = Store(db, read_only=True)
-    try:
-        registry = resolve_registry(config, store)
-        span = store.con.execute("SELECT min(data_time), max(data_time) FROM readings_current").fetchone()
-        has_marks = store.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'marks'").fetchone()
-    finally:
-        store.close()
-    if span is None or span[0] is None:
-        raise _NoData(f"{db}: the store has no readings")
-    first: datetime = span[0]
-    last: datetime = span[1]
-    period = Period(date(year, 1, 1), date(year + 1, 1, 1)) if year else Period.inclusive(first.date(), last.date())
-    outlets = registry.outlets_table()
-    engine = duckdb_engine(db)
-    try:
-        _err(f"running the compliance engine on {db} for {period.start}..{period.end} (end exclusive)")
-        marks = store_marks(engine) if has_marks and has_marks[0] else None
-        readings = store_readings(engine)
-        result = run(readings, engine.load(outlets), engine.load(packaged_catalog().table()), marks, period,
-                     engine=engine)
-        hours = engine.to_arrow(result.hours)
-        emissions = engine.to_arrow(result.emissions)
-    finally:
-        engine.close()
-    info = {"db": db, "period": period.as_dict(), "hours": hours.num_rows, "outlets": outlets.num_rows,
-            "engine": "ultralow.cems.run"}
-    return with_source_types(hours, outlets), with_source_types(emissions, outlets), info
+    with Application.open(db, config) as app:
+        try:
+            judgement = app.judge(year=year)
+        except NoData as exc:
+            raise _NoData(str(exc)) from exc
+        hours = judgement.with_outlet_columns("hours")
+        emissions = judgement.with_outlet_columns("emissions")
+    info = {"db": db, "period": judgement.period.as_dict(), "hours": hours.num_rows,
+            "outlets": len(judgement.outlet_ids), "engine": "ultralow.cems.run"}
+    return hours, emissions, info
 
 
 class _NoData(Exception):
@@ -138,11 +129,17 @@ def gather_evidence(db: str, db_given: bool, config: str, year: int | None, hour
     if hours_file:
         import pyarrow.parquet as pq
 
-        hours = pq.read_table(hours_file)
+        try:
+            hours = pq.read_table(hours_file)
+        except FileNotFoundError:
+            raise _Unreadable(f"{hours_file}: no such file") from None
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise _Unreadable(f"{hours_file}: not a Parquet file of judged hours ({str(exc).splitlines()[0]}); "
+                              "`ultralow export --hours FILE.parquet` writes one") from None
         info.update({"hours_file": hours_file, "hours": hours.num_rows})
     elif Path(db).exists():
         try:
-            hours, emissions, engine_info = read_engine_hours(db, config, year)
+            hours, emissions, engine_info = read_engine_hours(db, given_config(config), year)
         except _NoData as exc:
             _err(f"{exc}: emission claims get no_evidence")
             info["db"] = db
@@ -172,7 +169,7 @@ def gather_evidence(db: str, db_given: bool, config: str, year: int | None, hour
 def check(ctx: click.Context, files: tuple[str, ...], db: str, config: str, fmt: str, year: int | None,
           hours_file: str | None, rules_file: str | None) -> None:
     """Extract the claims of FILE… and check each against the evidence: CEMS hours of the store (the
-    compliance engine is run on --db), the standards' limits and, later, the ledgers. Prints verdicts
+    compliance engine is run on --db), the standards' limits and the store's approved ledger rows. Prints verdicts
     (supported, contradicted, partly_supported, no_evidence, not_checkable) with rule, evidence and reason,
     and the figures that disagree across documents. Exit 0 when the check ran (contradictions are results)."""
     problems: list[str] = []
@@ -195,6 +192,8 @@ def check(ctx: click.Context, files: tuple[str, ...], db: str, config: str, fmt:
             evidence = gather_evidence(db, db_given, config, year, hours_file)
         except _Unreadable as exc:
             problems.append(str(exc))
+        except ProblemsError as exc:  # the store or the registry (file, line, key)
+            problems.extend(exc.problems)
         except Exception as exc:  # the store or the engine failed: say what and where
             problems.append(f"{db}: the compliance engine could not run: {type(exc).__name__}: {exc}")
     if problems or evidence is None:
@@ -202,11 +201,13 @@ def check(ctx: click.Context, files: tuple[str, ...], db: str, config: str, fmt:
             _err(line)
         _err(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}")
         sys.exit(1)
+    ledgers = ledger_evidence(db, year) if Path(db).exists() else None  # approved ledger rows (ultralow.app)
     result = check_texts(documents, hours=evidence.hours, emissions=evidence.emissions,
-                         standards=evidence.standards, rules=rules)
-    result.evidence = {**evidence.info, **result.evidence}
+                         standards=evidence.standards, rules=rules, sources=[ledgers[0]] if ledgers else ())
+    result.evidence = {**evidence.info, **result.evidence, "ledgers": ledgers[1] if ledgers else None}
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(files), ensure_ascii=False, default=str))
+        document = {"schema_version": SCHEMA_VERSION, **result.to_json(files)}
+        click.echo(json.dumps(document, ensure_ascii=False, default=str))
     elif fmt == "html":
         click.echo(render_html(result.to_json(files)))
     else:
@@ -219,12 +220,12 @@ _VERDICT_STYLE = {"supported": "green", "contradicted": "red", "partly_supported
 
 def print_check(checked: list[CheckedClaim], findings: list[Finding], info: dict[str, Any],
                 console: Console | None = None) -> None:
-    """Verdicts and findings as readable tables."""
-    console = console or Console(width=max(Console().width, 150))
+    """Verdicts and findings as readable tables, fitted to the terminal (80 columns and up: text cells wrap
+    at word boundaries, columns that do not fit move to a continuation table keyed by the claim)."""
+    console = console or Console()  # the terminal's width (or COLUMNS)
     where = info.get("hours_file") or info.get("db") or "no CEMS store"
-    table = Table(title=f"{len(checked)} claims checked (evidence: {where})", show_lines=True)
-    for column, ratio in (("claim", 1), ("figure", 2), ("verdict", 1), ("evidence", 2), ("reason", 5)):
-        table.add_column(column, overflow="fold", ratio=ratio)
+    one_document = len({x.claim.document for x in checked}) == 1
+    rows = []
     for c in checked:
         cl = c.claim
         figure = f"{cl.metric}: {cl.qualifier} {cl.value:,.6g}" + (
@@ -235,19 +236,16 @@ def print_check(checked: list[CheckedClaim], findings: list[Finding], info: dict
         if c.evidence is not None and c.evidence.value is not None:
             ev = f"{c.evidence.statistic} {c.evidence.value:,.6g} {c.evidence.unit}"
             if c.evidence.outlets:
-                ev += f"\n{len(c.evidence.outlets)} outlets, {c.evidence.period}"
-        style = _VERDICT_STYLE.get(c.verdict, "")
-        reason = "ledgers not in the store yet" if c.reason == LEDGER_PENDING else c.reason
-        table.add_row(cl.id.rsplit(":", 1)[-1] if len({x.claim.document for x in checked}) == 1 else cl.id,
-                      figure, f"[{style}]{c.verdict}[/]", ev, reason)
-    console.print(table)
+                ev += f"; {len(c.evidence.outlets)} outlets, {str(c.evidence.period).replace('/', ' – ')}"
+        reason = "no approved ledger figure in the store" if c.reason == LEDGER_PENDING else c.reason
+        rows.append([cl.id.rsplit(":", 1)[-1] if one_document else cl.id, figure, c.verdict, ev, reason])
+    print_fitted(console, f"{len(checked)} claims checked (evidence: {where})", [
+        Column("claim", key=True, abbreviate=not one_document), Column("figure"),
+        Column("verdict", wrap=False), Column("evidence"), Column("reason")], rows)
     if findings:
-        ft = Table(title=f"{len(findings)} consistency findings")
-        for column in ("metric", "kind", "figures", "reason"):
-            ft.add_column(column, overflow="fold")
-        for f in findings:
-            ft.add_row(f.metric, f.kind, "\n".join(f.values), f.reason)
-        console.print(ft)
+        print_fitted(console, f"{len(findings)} consistency findings", [
+            Column("metric", key=True), Column("kind", wrap=False), Column("figures"), Column("reason")],
+            [[f.metric, f.kind, "\n".join(f.values), f.reason] for f in findings])
 
 
 def render_html(report: dict[str, Any]) -> str:

@@ -10,23 +10,26 @@ from typing import Any, BinaryIO
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from ultralow.hj212 import Flag, Message, Packet, decode_frames, encode_split, format_data_time
 from ultralow.hj212.framing import STANDARD_SEGMENT_BYTES
 from ultralow.hj212.log import read_log_lines
+from ultralow.terminal_tables import Column, print_fitted
 
 
-def read_packets(stream: BinaryIO) -> Iterator[Packet]:
+def read_packets(stream: BinaryIO, frameless: list[int] | None = None) -> Iterator[Packet]:
     """Packets from a file holding one packet per line (the framing of ``ultralow ingest`` too).
 
     The line end is the file's, not the packet's terminator, so CR LF, CR CR LF and LF alike end a line
-    without a defect. A line without any frame gives a packet whose only defect is ``no_frame``.
+    without a defect. A line without any frame gives a packet whose only defect is ``no_frame`` (and its
+    number goes to ``frameless``).
     """
     lines = list(read_log_lines(stream.read()))
     packets = iter(decode_frames([frame for line in lines for frame in line.frames]))
     for line in lines:
         if not line.frames:
+            if frameless is not None:
+                frameless.append(line.number)
             yield Packet(raw=line.text, defects=["no_frame"])
         for _ in line.frames:
             yield next(packets)
@@ -42,38 +45,43 @@ def hj212() -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json", show_default=True,
               help="json: one JSON object per frame (JSON Lines); table: a readable summary.")
 def decode(file: BinaryIO, fmt: str) -> None:
-    """Decode packets from FILE (or stdin): one JSON object per frame."""
-    packets = read_packets(file)
+    """Decode packets from FILE (or stdin): one JSON object per frame. A line without an HJ 212 frame (no
+    ``##`` header) is named on stderr as FILE:LINE; when no line holds a frame the command exits 1."""
+    frameless: list[int] = []
+    packets = list(read_packets(file, frameless))
     if fmt == "json":
         out = sys.stdout
         for packet in packets:
             out.write(json.dumps(packet.to_json(), ensure_ascii=False) + "\n")
-        return
-    print_table(list(packets))
+    else:
+        print_table(packets)
+    name = getattr(file, "name", "-")
+    name = "-" if name == "<stdin>" else name
+    for number in frameless:
+        click.echo(f"{name}:{number}: no HJ 212 frame on this line (no ## header)", err=True)
+    if not packets:
+        click.echo(f"{name}: empty input: no HJ 212 frame", err=True)
+        sys.exit(1)
+    if len(frameless) == len(packets):
+        click.echo(f"{len(frameless)} line(s) without an HJ 212 frame", err=True)
+        sys.exit(1)
 
 
 def print_table(packets: list[Packet], console: Console | None = None) -> None:
-    """A readable table of decoded packets."""
-    table = Table(title=f"{len(packets)} HJ 212 frames")
-    for column in ("ok", "CRC", "CN", "MN", "DataTime", "values", "defects"):
-        table.add_column(column)
+    """A readable table of decoded packets, fitted to the terminal (MNs and times never cut)."""
+    rows = []
     for p in packets:
         shown = ", ".join(
             f"{code}={s.get('Avg') or s.get('Rtd') or next(iter(s.values()), '')}{'/' + s['Flag'] if 'Flag' in s else ''}"
             for code, s in list(p.values.items())[:4]
         )
         if len(p.values) > 4:
-            shown += f" … (+{len(p.values) - 4})"
-        table.add_row(
-            "[green]yes[/]" if p.ok else "[red]no[/]",
-            p.crc_variant.value if p.crc_variant else "none",
-            p.cn or "",
-            p.mn or "",
-            p.data_time.isoformat() if p.data_time else "",
-            shown,
-            ", ".join(p.defects),
-        )
-    (console or Console()).print(table)
+            shown += f" (+{len(p.values) - 4} more)"
+        rows.append(["yes" if p.ok else "no", p.crc_variant.value if p.crc_variant else "none", p.cn or "",
+                     p.mn or "", p.data_time.isoformat() if p.data_time else "", shown, ", ".join(p.defects)])
+    print_fitted(console or Console(), f"{len(packets)} HJ 212 frames", [
+        Column("ok", wrap=False), Column("CRC", wrap=False), Column("CN", wrap=False), Column("MN", wrap=False),
+        Column("DataTime", numeric=True), Column("values"), Column("defects")], rows)
 
 
 def _text_map(value: Any, what: str) -> dict[str, str]:

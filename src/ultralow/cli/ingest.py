@@ -6,16 +6,19 @@ import json
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from ultralow.cli.options import config_option, db_option, format_option
+from ultralow.app.documents import SCHEMA_VERSION
+from ultralow.app.setup import open_store_for_writing
+from ultralow.cli.options import config_option, db_option, format_option, given_config
+from ultralow.cli.reporting import reported
 from ultralow.ingest import Pipeline
 from ultralow.ingest.files import FORMATS, FileResult, FileUnreadable, ingest_file
-from ultralow.registry import RegistryError
-from ultralow.store import Store, StoreError, read_counts, resolve_registry
+from ultralow.store import read_counts
 
 
 def progress(path: str) -> AbstractContextManager[object]:
@@ -40,17 +43,16 @@ def ingest(files: tuple[str, ...], db: str, config: str, fmt: str, as_format: st
     def err(line: str) -> None:  # one line per problem, never wrapped
         click.echo(line, err=True)
 
-    try:
-        store = Store(db)
-    except StoreError as exc:
-        err(str(exc))
+    missing = [path for path in files if not Path(path).is_file()]
+    if missing:  # nothing is read, and no store is created, when a named file is not there
+        for path in missing:
+            err(f"{path}: no such file" if not Path(path).exists() else f"{path}: not a file")
+        err(f"{len(missing)} problem{'s' if len(missing) != 1 else ''} in the input")
         sys.exit(1)
+    with reported():
+        store, registry = open_store_for_writing(db, given_config(config) or config,
+                                                 config_given=given_config(config) is not None)
     try:
-        try:
-            registry = resolve_registry(config, store)
-        except RegistryError as exc:
-            err(str(exc))
-            sys.exit(1)
         pipeline = Pipeline(store, registry)
         results: list[FileResult] = []
         unreadable: list[str] = []
@@ -73,6 +75,7 @@ def ingest(files: tuple[str, ...], db: str, config: str, fmt: str, as_format: st
         store.close()
     if fmt == "json":
         document = {
+            "schema_version": SCHEMA_VERSION,
             "db": db,
             "files": [r.to_json() for r in results],
             "unreadable": unreadable,

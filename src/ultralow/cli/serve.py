@@ -10,15 +10,16 @@ from typing import Any
 import click
 import uvloop
 
-from ultralow.cli.options import config_option, db_option
+from ultralow.app.setup import open_store_for_writing
+from ultralow.cli.options import config_option, db_option, given_config
+from ultralow.cli.reporting import reported
 from ultralow.ingest import Pipeline
 from ultralow.receiver.events import EventLog
 from ultralow.receiver.limits import BOUNDS, ReceiverLimits
 from ultralow.receiver.server import Receiver
 from ultralow.receiver.services import Service, run_until_signalled
-from ultralow.registry import RegistryError
-from ultralow.store import Store, StoreError, resolve_registry
 from ultralow.store.local_api import LocalApi
+from ultralow.web.ops.feed import LiveFeed
 from ultralow.web.options import http_options
 from ultralow.web.service import DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, SiteService
 
@@ -59,17 +60,9 @@ def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, 
     Logs are JSON lines on stderr. SIGTERM or Ctrl-C stops gracefully: no new connections, the frames
     read so far are committed and acknowledged, then the connections close.
     """
-    try:
-        store = Store(db)
-    except StoreError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    try:
-        registry = resolve_registry(config, store)
-    except RegistryError as exc:
-        store.close()
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+    with reported():  # the store is created only once the registry loaded and its limit sets are known
+        store, registry = open_store_for_writing(db, given_config(config) or config,
+                                                 config_given=given_config(config) is not None)
     settings = registry.settings
     # every bound of receiver/data/bounds.toml may be set in the registry's [settings] under its own name
     configured = {name: settings[name] for name in BOUNDS if name in settings and name not in ("max_connections", "idle_timeout_s")}
@@ -93,10 +86,13 @@ def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, 
     # the store and read a snapshot it publishes (ultralow.store.reading)
     services: list[Service] = [LocalApi(store, health=receiver.health, emit=receiver.events.emit), receiver]
     if not no_web:
+        feed = LiveFeed(registry, receiver)  # the dashboard's live view, fed after each commit
+        receiver.observers.append(feed.observe)
         services.append(SiteService(
             store, registry, host=setting(http_host, settings, "http_host", DEFAULT_HTTP_HOST),
             port=setting(http_port, settings, "http_port", DEFAULT_HTTP_PORT),
-            reports_dir=Path(reports_dir) if reports_dir else None, emit=receiver.events.emit))
+            reports_dir=Path(reports_dir) if reports_dir else None, emit=receiver.events.emit, ops_feed=feed,
+            health=receiver.health))
     try:
         uvloop.run(run_until_signalled(services))
     except OSError as exc:

@@ -12,11 +12,13 @@ import uvloop
 from rich.console import Console
 from rich.table import Table
 
+from ultralow.app.documents import SCHEMA_VERSION
+from ultralow.app.setup import load_checked_registry
 from ultralow.cli.options import config_option, format_option
 from ultralow.loggers.client import RetryPolicy
 from ultralow.loggers.fleet import SPEEDS, FleetReport, LoggerSpec, plan_fleet, run_fleet
 from ultralow.loggers.packets import KINDS
-from ultralow.registry import Outlet, Registry, RegistryError, load_registry
+from ultralow.registry import Outlet, Registry, RegistryError
 
 
 def parse_target(text: str) -> tuple[str, int]:
@@ -102,7 +104,7 @@ def simulate(config: str, target: str, seed: int, minutes: int, outlets: str, st
         raise click.BadParameter(f"unknown kind(s) {', '.join(bad) or '(none)'}; use {', '.join(KINDS)}",
                                  param_hint="--kinds")
     try:
-        registry = load_registry(config)
+        registry = load_checked_registry(config)
     except RegistryError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
@@ -120,15 +122,21 @@ def simulate(config: str, target: str, seed: int, minutes: int, outlets: str, st
     click.echo(f"simulate: {len(plans)} loggers, {sum(len(p.packets) for p in plans)} packets → {host}:{port}",
                err=True)
     policy = RetryPolicy(timeout_s=timeout_s, retries=retries)
-    report = uvloop.run(run_fleet(plans, host, port, speed, policy, give_up_after))
+    # one full retry cycle of the first packet without any acknowledgement: stop early and say so
+    window = min(give_up_after, timeout_s * (retries + 1) + 1.0)
+    report = uvloop.run(run_fleet(plans, host, port, speed, policy, give_up_after, unanswered_after_s=window))
     totals = report.totals()
     if fmt == "json":
-        doc = {"target": f"{host}:{port}", "seed": seed, "minutes": minutes, "speed": speed,
+        doc = {"schema_version": SCHEMA_VERSION, "target": f"{host}:{port}", "seed": seed, "minutes": minutes, "speed": speed,
                "loggers": report.loggers, "seconds": round(report.seconds, 3), **totals,
+               "stopped_early": report.stopped_early,
                "outlets": {oid: {k: getattr(s, k) for k in totals} for oid, s in report.stats.items()}}
         click.echo(json.dumps(doc))
     else:
         _print_table(report, f"{host}:{port}")
+    if report.stopped_early:
+        click.echo(f"error: stopped early: {report.stopped_early}", err=True)
+        sys.exit(1)
     if totals["unacked"]:
         click.echo(f"error: {totals['unacked']} packets unacknowledged after {give_up_after:g} s "
                    f"(is a receiver listening on {host}:{port}?)", err=True)

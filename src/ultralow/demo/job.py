@@ -19,18 +19,21 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+import duckdb
 import pyarrow as pa
 
-from ultralow.cems import Period, duckdb_engine, run, store_readings
+from ultralow.app import Application
+from ultralow.cems import Period
 from ultralow.claims import check_texts, corpus_dir, packaged_standards, read_document
-from ultralow.demo import live, load, summary
+from ultralow.claims.evidence import LedgerEvidence
+from ultralow.demo import ledgers, live, load, summary
 from ultralow.demo.group import group_for_run
+from ultralow.demo.marker import has_marker, write_marker
 from ultralow.demo.scenario import Scenario, read_scenario
 from ultralow.demo.year import OutletYear, generate
 from ultralow.ingest import Pipeline
 from ultralow.ingest.files import FileUnreadable
 from ultralow.registry import Registry, RegistryError
-from ultralow.standards import packaged_catalog
 from ultralow.store import StoreCounts, read_counts, save_registry, stored_registry
 from ultralow.store.store import Store, StoreError
 
@@ -98,6 +101,7 @@ class DemoRun:
     findings: dict[str, dict[str, int]] = field(default_factory=dict)
     incidents: list[summary.IncidentCheck] = field(default_factory=list)
     claims: dict[str, Any] = field(default_factory=dict)
+    ledgers: ledgers.DemoLedgers | None = None
 
     @property
     def total_seconds(self) -> float:
@@ -122,16 +126,22 @@ class _Steps:
 
 
 def fresh_store(path: Path, group_name: str | None) -> bool:
-    """Remove an earlier demo store at ``path`` (True when one was replaced). Anything else there is left
-    alone: DemoError, so that a real store is never overwritten."""
+    """Remove an earlier demo store at ``path`` (True when one was replaced). Only a store that carries the
+    mark the demo writes (:mod:`ultralow.demo.marker`) is replaced; anything else there is left alone:
+    DemoError, so that a real store is never overwritten, whatever its registry's group name."""
     if not path.exists():
         return False
     try:
         with Store(path, read_only=True) as existing:
+            marked = has_marker(existing)
             carried = stored_registry(existing)
-    except (StoreError, RegistryError, RuntimeError) as exc:
+    except (StoreError, RegistryError, RuntimeError, duckdb.Error) as exc:
         raise DemoError(f"{path}: exists and is not a demo store ({exc}); not replacing it: "
                         "choose another --db or remove the file") from exc
+    if not marked:
+        raise DemoError(f"{path}: exists and is not a demo store (it lacks the mark `ultralow demo` writes; its "
+                        f"registry is {carried.group_name if carried else 'absent'!r}); not replacing it: "
+                        "choose another --db or remove the file")
     if carried is None or carried.group_name != group_name:
         raise DemoError(f"{path}: exists and is not a demo store (its registry is "
                         f"{carried.group_name if carried else 'absent'!r}); not replacing it: "
@@ -169,6 +179,7 @@ def run_demo(options: DemoOptions, display: StepDisplay, receiver_log: io.String
     with steps.step("fresh store") as note:
         demo.replaced = fresh_store(options.db, registry.group_name)
         store = Store(options.db)
+        write_marker(store, options.seed)
         save_registry(store, registry)
         note["detail"] = (f"{'replaced the earlier demo store' if demo.replaced else 'new store'} {options.db}; "
                           f"registry: {len(registry.bases)} bases, {len(registry.outlets)} outlets (synthetic)")
@@ -182,10 +193,17 @@ def run_demo(options: DemoOptions, display: StepDisplay, receiver_log: io.String
             demo.counts = read_counts(store)
             note["detail"] = (f"{demo.counts.readings:,} readings, {demo.counts.raw_frames:,} raw frames, "
                               f"{demo.counts.quarantine:,} quarantined")
+        with steps.step("ledgers") as note:
+            demo.ledgers = ledgers.load_demo_ledgers(store, registry, scenario.start.year)
+            note["detail"] = (f"{demo.ledgers.imported.totals['rows']:,} SYNTHETIC ledger rows imported with evidence, "
+                              f"{demo.ledgers.approved:,} approved, {len(demo.ledgers.view.pending)} correction left draft")
     finally:
         store.close()
     planted = [p for y in years for p in y.planted]
     tables = _compliance(steps, options.db, registry, period, planted, demo)
+    with steps.step("kpis, ghg, cbam") as note:
+        ledgers.compute_figures(demo.ledgers, registry, tables["emissions"])
+        note["detail"] = f"from the approved ledgers of {demo.ledgers.year}"
     _claims(steps, demo, tables)
     return demo
 
@@ -245,22 +263,14 @@ def _stream(steps: _Steps, pipeline: Pipeline, years: list[OutletYear], registry
 def _compliance(steps: _Steps, db: Path, registry: Registry, period: Period, planted: list[Any],
                 demo: DemoRun) -> dict[str, pa.Table]:
     with steps.step("compliance") as note:
-        engine = duckdb_engine(db)
-        try:
-            readings = store_readings(engine)
-            # a fresh demo store has no marks: none are passed
-            result = run(readings, engine.load(registry.outlets_table()), engine.load(packaged_catalog().table()),
-                         None, period, engine=engine)
-            tables: dict[str, pa.Table] = {
-                name: engine.to_arrow(getattr(result, name))
-                for name in ("hours", "summary", "events", "findings", "ultra_low", "emissions")
-            }
-        finally:
-            engine.close()
+        # the application layer every front end uses: the store's registry checked, the demo's period
+        with Application.open(db, None, config_given=False) as app:
+            judgement = app.judge(period=period)
+        tables: dict[str, pa.Table] = dict(judgement.tables)
         note["detail"] = (f"{period.hour_count:,} clock hours x {len(registry.outlets)} outlets judged: "
                           f"{tables['events'].num_rows} exceedance events, {tables['findings'].num_rows} findings")
     with steps.step("summary") as note:
-        demo.groups = summary.group_rows(registry, tables["summary"], tables["ultra_low"], tables["emissions"])
+        demo.groups = summary.group_rows(judgement.rollups)
         demo.worst_events = summary.worst_events(tables["events"], registry)
         demo.findings = summary.finding_counts(tables["findings"])
         demo.incidents = summary.check_incidents(planted, period.start_time, tables["summary"], tables["events"],
@@ -280,8 +290,9 @@ def _claims(steps: _Steps, demo: DemoRun, tables: dict[str, pa.Table]) -> None:
             note["detail"] = demo.claims["message"]
             return
         documents = [read_document(p) for p in paths]
+        sources = [LedgerEvidence(demo.ledgers.view, demo.ledgers.year)] if demo.ledgers else []
         result = check_texts(documents, hours=tables["hours"], outlets=demo.registry.outlets_table(),
-                             emissions=tables["emissions"], standards=packaged_standards())
+                             emissions=tables["emissions"], standards=packaged_standards(), sources=sources)
         result.evidence = {"db": demo.db, "period": demo.period.as_dict(), "engine": "ultralow.cems.run",
                            "synthetic": True, **result.evidence}
         demo.claims = {"available": True, "result": result, "documents": [str(p) for p in paths]}

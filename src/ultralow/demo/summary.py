@@ -70,50 +70,18 @@ def _rows(table: pa.Table | None) -> list[dict[str, Any]]:
     return table.to_pylist() if table is not None else []
 
 
-def _sum_or_none(values: Iterable[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return sum(present) if present else None
-
-
-def group_rows(registry: Registry, summary: pa.Table, ultra_low: pa.Table, emissions: pa.Table) -> list[GroupRow]:
-    """One row per (base, source type) in registry order, then the group total (base ``ALL``)."""
-    where = {o.id: (o.base, o.source_type) for o in registry.outlets}
-    keys: list[tuple[str, str]] = list(dict.fromkeys(where.values()))
-    sums: dict[tuple[str, str], dict[str, float]] = {k: {} for k in [*keys, ("ALL", "all")]}
-    outlets: dict[tuple[str, str], set[str]] = {k: set() for k in sums}
-
-    def add(outlet_id: str, name: str, value: float | None) -> None:
-        if outlet_id not in where or value is None:
-            return
-        for key in (where[outlet_id], ("ALL", "all")):
-            sums[key][name] = sums[key].get(name, 0.0) + value
-            outlets[key].add(outlet_id)
-
-    for row in _rows(summary):
-        for name in ("hours_operating", "hours_valid", "hours_judged", "hours_exceeded"):
-            add(row["outlet_id"], name, row[name])
-    for row in _rows(ultra_low):
-        add(row["outlet_id"], "ul_assessed", row["hours_assessed"])
-        add(row["outlet_id"], "ul_meeting", row["hours_meeting"])
-    for row in _rows(emissions):
-        for name, code in TONNE_CODES.items():
-            if row["code"] == code:
-                add(row["outlet_id"], name, row["total_t"])
-    for outlet_id, key in where.items():
-        outlets[key].add(outlet_id)
-        outlets[("ALL", "all")].add(outlet_id)
+def group_rows(rollups: pa.Table) -> list[GroupRow]:
+    """The roll-ups of the application layer (``ultralow.app.rollups``) per base and source type, in
+    registry order, then the group total (base ``ALL``)."""
+    fields = GroupRow.__dataclass_fields__
     out = []
-    for key, s in sums.items():
-        operating, valid = int(s.get("hours_operating", 0)), int(s.get("hours_valid", 0))
-        judged, exceeded = int(s.get("hours_judged", 0)), int(s.get("hours_exceeded", 0))
-        assessed, meeting = int(s.get("ul_assessed", 0)), int(s.get("ul_meeting", 0))
-        out.append(GroupRow(
-            base=key[0], source_type=key[1], outlets=len(outlets[key]), hours_operating=operating,
-            hours_valid=valid, hours_judged=judged, hours_exceeded=exceeded,
-            capture_rate=_ratio(valid, operating), compliance_rate=_ratio(judged - exceeded, judged),
-            ultra_low_assessed=assessed, ultra_low_meeting=meeting, ultra_low_ratio=_ratio(meeting, assessed),
-            so2_t=s.get("so2_t"), nox_t=s.get("nox_t"), pm_t=s.get("pm_t"),
-        ))
+    for r in rollups.to_pylist():
+        if r["level"] not in ("base_source_type", "group"):
+            continue
+        row = {k: v for k, v in r.items() if k in fields}
+        if r["level"] == "group":
+            row.update(base="ALL", source_type="all")
+        out.append(GroupRow(**row))
     return out
 
 

@@ -60,10 +60,11 @@ _TIME_SHAPES: Final = {
     "YYYY-MM-DDThh:mm:ss": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"),
     "YYYY-MM-DD hh:mm:ss": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"),
 }
-CODE_2017: Final = re.compile(r"[a-z][0-9]{5}")  # HJ 212-2017 Appendix B: one letter, five digits
 _CSV_TYPES: Final = {"mn": "ul_mn", "data_time": "TIMESTAMP", "code": "VARCHAR", "value": "DOUBLE",
                      "flag": "VARCHAR", "kind": "ul_kind", "min": "DOUBLE", "max": "DOUBLE", "cou": "DOUBLE",
                      "zs": "DOUBLE"}
+# header spellings read as the column they name: HJ 212 writes the time as ``DataTime``
+HEADER_ALIASES: Final = {"datatime": "data_time"}
 _CONVERTED: Final = re.compile(r'string "(.*)" to', re.DOTALL)
 _SNIFF_BYTES: Final = 1 << 16
 
@@ -87,8 +88,13 @@ class LongRead:
 
 
 def is_factor_code(code: str, tables: CodeTables) -> bool:
-    """A 2017 factor code by its form, or a 2005 code the code table can translate."""
-    return bool(CODE_2017.fullmatch(code)) or code in tables.factor_by_2005
+    """A 2017 factor code of the HJ 212 code table, or a 2005 code the table translates."""
+    return code in tables.factors or code in tables.factor_by_2005
+
+
+def data_flags(tables: CodeTables) -> list[str]:
+    """Every HJ 212 data flag of the code table (2017 and 2005)."""
+    return sorted(set(tables.flags_2017) | set(tables.flags_2005))
 
 
 def _scratch(registry: Registry, tables: CodeTables) -> duckdb.DuckDBPyConnection:
@@ -102,6 +108,8 @@ def _scratch(registry: Registry, tables: CodeTables) -> duckdb.DuckDBPyConnectio
     con.register("ul_codes_2005", pa.table({
         "code_2005": list(tables.factor_by_2005), "code_2017": [f.code for f in tables.factor_by_2005.values()],
     }))
+    con.register("ul_codes_2017", pa.table({"code": pa.array(list(tables.factors), pa.string())}))
+    con.register("ul_flags", pa.table({"flag": pa.array(data_flags(tables), pa.string())}))
     con.execute("CREATE TYPE ul_mn AS ENUM (SELECT mn FROM ul_outlets)")
     con.execute("CREATE TYPE ul_kind AS ENUM (SELECT unnest(?::VARCHAR[]))", [list(KINDS)])
     return con
@@ -130,7 +138,8 @@ def _candidates(con: duckdb.DuckDBPyConnection, rows: str, present: list[str], s
             ORDER BY r.seq""",  # noqa: S608  (identifiers and SQL from code constants only)
         params=[source, received_at],
     )
-    assert relation is not None
+    if relation is None:
+        raise RuntimeError("DuckDB returned no relation for the candidate readings")
     table = relation.to_arrow_table()
     return table.select(CANDIDATE_SCHEMA.names).cast(CANDIDATE_SCHEMA)
 
@@ -147,12 +156,13 @@ def _csv_head(path: Path, label: str) -> tuple[list[str], str]:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not just a character cut at the end of the sniffed block
-            raise LongFormatError(f"{label}:1: not UTF-8 text") from exc
+            line = head[: exc.start].count(b"\n") + 1
+            raise LongFormatError(f"{label}:{line}: not UTF-8 text (byte {exc.start}){_encoding_hint(head)}") from exc
         text = head[: exc.start].decode("utf-8-sig")
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise LongFormatError(f"{label}:1: empty file or missing header row ({','.join(REQUIRED)})")
-    names = [name.strip().lower() for name in next(csv.reader([lines[0]]))]
+    names = [HEADER_ALIASES.get(n, n) for n in (name.strip().lower() for name in next(csv.reader([lines[0]])))]
     unknown = [n for n in names if n not in REQUIRED and n not in OPTIONAL]
     missing = [n for n in REQUIRED if n not in names]
     repeated = sorted({n for n in names if names.count(n) > 1})
@@ -170,6 +180,16 @@ def _csv_head(path: Path, label: str) -> tuple[list[str], str]:
                 if shape.fullmatch(row[position].strip()):
                     return names, name
     return names, "YYYYMMDDhhmmss"
+
+
+def _encoding_hint(head: bytes) -> str:
+    """A hint for the usual cause of non-UTF-8 input: a Chinese Excel export in GBK (GB 18030)."""
+    try:
+        head.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    return ("; it reads as GBK/GB 18030, the encoding of a Chinese Excel 'CSV' export: save it as "
+            "'CSV UTF-8' in Excel, or convert it with `iconv -f GB18030 -t UTF-8`")
 
 
 def _line_numbers(path: Path, positions: list[int]) -> dict[int, int]:
@@ -207,15 +227,17 @@ def _reason(column: str | None, error_type: str, message: str, time_format: str)
         return (f"unparseable data_time {text!r} (this file uses {time_format}, plant-local, no offset)"
                 if text else "missing data_time")
     if column == "code":
-        return f"unknown code format {text!r}" if text else "missing code"
+        return f"unknown factor code {text!r} (not in the HJ 212 code table)" if text else "missing code"
+    if column == "flag":
+        return f"unknown data flag {text!r} (not an HJ 212 flag)"
     if column == "kind":
         return f"unknown kind {text!r} (one of {', '.join(KINDS)})"
     return f"non-numeric {column} {text!r}"
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, names: list[str], time_format: str,
-              code_type: str) -> None:
-    types = dict(_CSV_TYPES, code=code_type)
+              code_type: str, flag_type: str = "VARCHAR") -> None:
+    types = dict(_CSV_TYPES, code=code_type, flag=flag_type)
     columns = "{" + ", ".join(f"'{name}': '{types[name]}'" for name in names) + "}"  # names from REQUIRED/OPTIONAL
     not_null = ["mn", "data_time", "code"]  # an empty field then fails its type check and is rejected
     con.execute("DROP TABLE IF EXISTS ul_rows")
@@ -243,13 +265,24 @@ def read_csv_long(path: str | Path, registry: Registry, tables: CodeTables, rece
             _read_csv(con, path, names, time_format, "VARCHAR")
             codes = [row[0] for row in con.execute("SELECT DISTINCT code FROM ul_rows").fetchall()]
             bad = [c for c in codes if not is_factor_code(c, tables)]
-            if bad:
-                # read again with the codes as an ENUM of the valid ones: DuckDB then rejects, with their
-                # line numbers, exactly the rows whose code is not valid
-                con.execute("DROP TYPE IF EXISTS ul_code")
-                con.execute("CREATE TYPE ul_code AS ENUM (SELECT unnest(?::VARCHAR[]))",
-                            [[c for c in codes if c not in bad]])
-                _read_csv(con, path, names, time_format, "ul_code")
+            flags = [row[0] for row in con.execute(
+                "SELECT DISTINCT flag FROM ul_rows WHERE nullif(trim(flag), '') IS NOT NULL").fetchall()]
+            known_flags = data_flags(tables)
+            bad_flags = [f for f in flags if f not in known_flags]
+            if bad or bad_flags:
+                # read again with the codes (and flags) as ENUMs of the valid ones: DuckDB then rejects,
+                # with their line numbers, exactly the rows whose code or flag is not valid
+                code_type = flag_type = "VARCHAR"
+                if bad:
+                    con.execute("DROP TYPE IF EXISTS ul_code")
+                    con.execute("CREATE TYPE ul_code AS ENUM (SELECT unnest(?::VARCHAR[]))",
+                                [[c for c in codes if c not in bad] or ["a00000"]])
+                    code_type = "ul_code"
+                if bad_flags:
+                    con.execute("DROP TYPE IF EXISTS ul_flag")
+                    con.execute("CREATE TYPE ul_flag AS ENUM (SELECT unnest(?::VARCHAR[]))", [known_flags])
+                    flag_type = "ul_flag"
+                _read_csv(con, path, names, time_format, code_type, flag_type)
         except duckdb.Error as exc:
             raise LongFormatError(f"{label}:0: cannot read as CSV: {exc}") from exc
         con.execute("ALTER TABLE ul_rows ADD COLUMN seq BIGINT")
@@ -317,8 +350,11 @@ def _parquet_check_sql(schema: pa.Schema) -> str:
         f"CASE WHEN b.data_time IS NULL THEN 'missing data_time' WHEN {data_time} IS NULL THEN "
         "'unparseable data_time ' || '''' || CAST(b.data_time AS VARCHAR) || '''' END",
         "CASE WHEN nullif(CAST(b.code AS VARCHAR), '') IS NULL THEN 'missing code' "
-        "WHEN NOT (regexp_full_match(b.code, '[a-z][0-9]{5}') OR c.code_2005 IS NOT NULL) "
-        "THEN 'unknown code format ' || '''' || CAST(b.code AS VARCHAR) || '''' END",
+        "WHEN NOT (CAST(b.code AS VARCHAR) IN (SELECT code FROM ul_codes_2017) OR c.code_2005 IS NOT NULL) "
+        "THEN 'unknown factor code ' || '''' || CAST(b.code AS VARCHAR) || ''' (not in the HJ 212 code table)' END",
+        "CASE WHEN nullif(trim(CAST(b.flag AS VARCHAR)), '') IS NOT NULL AND CAST(b.flag AS VARCHAR) NOT IN "
+        "(SELECT flag FROM ul_flags) THEN 'unknown data flag ' || '''' || CAST(b.flag AS VARCHAR) || "
+        "''' (not an HJ 212 flag)' END",
         f"CASE WHEN {kind} IS NOT NULL AND NOT list_contains(?, {kind}) THEN 'unknown kind ' || '''' || CAST({kind} AS VARCHAR) || '''' END",
         *[bad_number(n) for n in numbers],
     ]
@@ -342,7 +378,8 @@ def read_parquet_long(path: str | Path, registry: Registry, tables: CodeTables, 
     except (OSError, pa.ArrowException) as exc:
         raise LongFormatError(f"{label}:0: cannot read as Parquet: {exc}") from exc
     schema = parquet.schema_arrow
-    names = list(schema.names)
+    names = [HEADER_ALIASES.get(n.lower(), n) for n in schema.names]
+    schema = pa.schema([f.with_name(n) for f, n in zip(schema, names, strict=True)])
     unknown = [n for n in names if n not in REQUIRED and n not in OPTIONAL]
     missing = [n for n in REQUIRED if n not in names]
     if unknown or missing:
@@ -353,7 +390,7 @@ def read_parquet_long(path: str | Path, registry: Registry, tables: CodeTables, 
     offset = 0
     try:
         for batch in parquet.iter_batches(batch_size=batch_rows):
-            table = pa.Table.from_batches([batch]).append_column(
+            table = pa.Table.from_batches([batch]).rename_columns(names).append_column(
                 "row_no", pa.array(np.arange(offset + 1, offset + 1 + batch.num_rows, dtype=np.int64)))
             offset += batch.num_rows
             con.complete()

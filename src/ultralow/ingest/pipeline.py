@@ -143,14 +143,20 @@ class Pipeline:
                 ids = append_frames(con, self.store.next_ids("raw_frames", len(new)), [row for _, row in new])
                 buffer = RowBuffer()
                 candidates: dict[int, int] = {}
+                values_refused: list[QuarantineRow] = []
                 for (a, _), frame_id in zip(new, ids, strict=True):
                     if a.kind is not None:
+                        reasons: list[str] = []
                         candidates[frame_id] = buffer.add_packet(
                             a.packet, a.kind, a.outlet.id, a.outlet.utc_offset_min, a.item.source, frame_id,
-                            a.item.received_at, self.tables,
+                            a.item.received_at, self.tables, reasons,
                         )
+                        values_refused.extend(  # the frame is stored; the values that cannot be read are not
+                            QuarantineRow(a.item.received_at, a.item.source, a.item.peer, a.item.location,
+                                          f"frame {frame_id}: {reason}", a.item.raw) for reason in reasons)
                 written = write_readings(con, buffer.table(), by_frame=True, marks=marks, distinct=buffer.distinct)
-                append_quarantine(con, self.store.next_ids("quarantine", len(refused)), [r for _, r in refused])
+                quarantined = [r for _, r in refused] + values_refused
+                append_quarantine(con, self.store.next_ids("quarantine", len(quarantined)), quarantined)
             marks.raise_frames(frame_marks)  # committed: the bounds may rise
             marks.raise_readings(written.bounds)
         for (a, _), frame_id in zip(new, ids, strict=True):
@@ -171,8 +177,10 @@ class Pipeline:
         with self.store.transaction() as con:
             # Big batches of any outlets and times: the writer's own check (one query) is cheaper here than
             # working out the batch's bounds, so the bounds are forgotten instead of raised (and learnt again
-            # from the store when next needed), before the commit and under the store's lock.
-            self.store.watermarks.forget_readings()
+            # from the store when next needed), before the commit and under the store's lock. Quarantine
+            # rows alone (the receiver's strangers) write no reading: the bounds stay.
+            if readings.num_rows:
+                self.store.watermarks.forget_readings()
             written = write_readings(con, readings)
             new_quarantine = append_quarantine(con, self.store.next_ids("quarantine", len(rejected)), rejected)
         return RowsOutcome(

@@ -107,13 +107,15 @@ def air_emissions(ctx: Context) -> Result:
     tonnes: dict[str, float] = {}
     for row in table:
         name = A1_1_POLLUTANTS.get(str(row.get("code")))
-        mass = row.get("mass_t")
-        if mass is None and row.get("mass_kg") is not None:
-            mass = float(row["mass_kg"]) / 1000.0
+        if row.get("year") is not None and int(row["year"]) != ctx.year:
+            continue
+        mass = row.get("total_t")  # the engine's annual total: measured + HJ 75 substitutes (t)
+        if mass is None and row.get("total_kg") is not None:
+            mass = float(row["total_kg"]) / 1000.0
         if name and mass is not None:
             tonnes[name] = tonnes.get(name, 0.0) + float(mass)
     if not tonnes:
-        return Result(None, reason="the engine's emissions hold no SO2, NOx or PM totals")
+        return Result(None, reason=f"the engine's emissions hold no SO2, NOx or PM totals for {ctx.year}")
     return Result(sum(tonnes.values()), breakdown={f"{k}_t": v for k, v in tonnes.items()},
                   extra={"engine": "ultralow.cems.run (HJ 75 annual emissions with substitution)",
                          "outlets": sorted({str(r.get("outlet_id")) for r in table})})
@@ -342,7 +344,9 @@ def _one(d: KpiDefinition, ctx: Context, previous: Context | None) -> Kpi:
         return kpi
     kpi.status, kpi.value, kpi.intensity, kpi.breakdown = "reported", result.value, result.intensity, result.breakdown
     kpi.reason = d.note
-    kpi.evidence = {"ledger_rows": sorted({r.ref for r in result.rows}), **result.extra}
+    refs = {r.ref for r in result.rows} | {ref for line in result.extra.get("ghg_lines", [])
+                                           for ref in line.get("ledger_rows", [])}
+    kpi.evidence = {"ledger_rows": sorted(refs), **result.extra}
     if previous is not None:
         kpi.previous = CALCULATIONS[d.compute](previous).value
     return kpi

@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
@@ -47,6 +48,7 @@ class FleetReport:
     loggers: int
     seconds: float
     stats: dict[str, LoggerStats] = field(default_factory=dict)  # by outlet id
+    stopped_early: str | None = None  # why the fleet stopped before its packets were delivered
 
     def totals(self) -> dict[str, int]:
         keys = ("sent", "acked", "retried", "backfilled", "reconnects", "drops", "unacked")
@@ -83,6 +85,16 @@ def plan_fleet(specs: Sequence[LoggerSpec], seed: int, minutes: int, kinds: tupl
     return plans
 
 
+async def _unanswered(loggers: Sequence[VirtualLogger], started: float, window_s: float) -> bool:
+    """True once ``window_s`` passed with packets sent and none acknowledged; False at the first ack."""
+    while True:
+        if any(logger.stats.acked for logger in loggers):
+            return False
+        if time.monotonic() - started >= window_s and any(logger.stats.sent for logger in loggers):
+            return True
+        await asyncio.sleep(0.1)
+
+
 async def _run_logger(plan: LoggerPlan, logger: VirtualLogger, speed: str, wall_start: float, deadline_s: float) -> None:
     outages = list(plan.outages_s)
     in_outage = False
@@ -109,10 +121,14 @@ async def _run_logger(plan: LoggerPlan, logger: VirtualLogger, speed: str, wall_
 
 async def run_fleet(plans: Sequence[LoggerPlan], host: str, port: int, speed: str = "fast",
                     policy: RetryPolicy | None = None, give_up_after_s: float = 600.0,
-                    loggers_out: list[VirtualLogger] | None = None) -> FleetReport:
+                    loggers_out: list[VirtualLogger] | None = None,
+                    unanswered_after_s: float | None = None) -> FleetReport:
     """Run every logger concurrently until all packets are acknowledged or ``give_up_after_s`` passes.
 
-    ``loggers_out``, when given, receives the live loggers (a test watches their progress).
+    ``unanswered_after_s``: when packets were sent for that long and not one was acknowledged (a receiver
+    that quarantines every frame, or something else listening on the port), the fleet stops early and
+    ``stopped_early`` says why. ``loggers_out``, when given, receives the live loggers (a test watches
+    their progress).
     """
     if speed not in SPEEDS:
         raise ValueError(f"speed must be one of {SPEEDS}, not {speed!r}")
@@ -121,9 +137,30 @@ async def run_fleet(plans: Sequence[LoggerPlan], host: str, port: int, speed: st
     loggers = [VirtualLogger(plan.spec.mn, host, port, policy) for plan in plans]
     if loggers_out is not None:
         loggers_out.extend(loggers)
-    await asyncio.gather(*(_run_logger(plan, logger, speed, started, deadline)
-                           for plan, logger in zip(plans, loggers, strict=True)))
-    report = FleetReport(len(plans), time.monotonic() - started)
+    tasks = [asyncio.ensure_future(_run_logger(plan, logger, speed, started, deadline))
+             for plan, logger in zip(plans, loggers, strict=True)]
+    everything = asyncio.gather(*tasks)
+    stopped: str | None = None
+    if unanswered_after_s is None:
+        await everything
+    else:
+        watch = asyncio.ensure_future(_unanswered(loggers, started, unanswered_after_s))
+        either: set[asyncio.Future[Any]] = {everything, watch}
+        done, _ = await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        if watch in done and watch.result():
+            sent = sum(logger.stats.sent for logger in loggers)
+            stopped = (f"none of the {sent} packets sent in {unanswered_after_s:g} s was acknowledged "
+                       "(a receiver that quarantines every frame, wrong MN/PW, or not an HJ 212 receiver)")
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for plan, logger in zip(plans, loggers, strict=True):
+                logger.stats.unacked = len(plan.packets) - logger.stats.acked
+                await logger.close()
+        else:
+            watch.cancel()
+            await everything
+    report = FleetReport(len(plans), time.monotonic() - started, stopped_early=stopped)
     for plan, logger in zip(plans, loggers, strict=True):
         report.stats[plan.spec.outlet_id] = logger.stats
     return report

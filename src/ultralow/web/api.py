@@ -41,7 +41,8 @@ class BadRequest(ValueError):
 
 def _dates(params: Any, build: Build) -> tuple[date, date]:
     period = build.figures.period
-    assert period is not None
+    if period is None:
+        raise RuntimeError("the site build has no judged period")
     first, last = period.start, period.end - timedelta(days=1)
     try:
         if params.get("from"):
@@ -83,7 +84,8 @@ class Api:
     def table(self, dataset: Dataset, build: Build, request: Request) -> tuple[pa.Table, dict[str, int]]:
         params = request.query_params
         judgement = build.figures.judgement
-        assert judgement is not None
+        if judgement is None:
+            raise RuntimeError("the site build has no judgement")
         offsets = judgement.offsets
         registry = self.context.registry
         name = dataset.name
@@ -124,8 +126,13 @@ class Api:
             if params.get("base"):
                 annual = annual.filter(pc.equal(annual["base"], params["base"]))
             return annual, offsets
-        if name == "kpis":
-            return pa.table({c.name: pa.array([], pa.string()) for c in dataset.columns}), offsets
+        if name == "kpis":  # reported KPIs of the approved ledgers (ultralow.app.kpi); none without ledgers
+            report = build.figures.kpis
+            rows = [{"kpi": k.id, "value": k.value, "unit": k.unit, "period": str(report.year)}
+                    for k in report.kpis if k.status == "reported"] if report is not None else []
+            schema = pa.schema([(c.name, pa.float64() if c.type == "number" else pa.string())
+                                for c in dataset.columns])
+            return pa.Table.from_pylist(rows, schema=schema), offsets
         if name == "claims":
             result = build.figures.claims
             rows = []

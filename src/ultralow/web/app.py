@@ -12,7 +12,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from ultralow.web import api, openapi, pages
+from ultralow.web import api, health, openapi, pages
 from ultralow.web.context import WebContext
 from ultralow.web.headers import SecurityHeaders
 from ultralow.web.state import SiteState
@@ -35,6 +35,7 @@ def create_app(context: WebContext, *, subapps: Sequence[SubApp] | None = None,
     page_routes, not_found = pages.routes(context, state)
     site_routes: list[BaseRoute] = [
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        *health.routes(context, state),
         *openapi.routes(),
         *api.routes(context, state),
         *page_routes,
@@ -44,10 +45,15 @@ def create_app(context: WebContext, *, subapps: Sequence[SubApp] | None = None,
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         if build_on_start and state.build is None:
             state.start_refresh()  # in a worker thread: the server answers at once
+        for hook in context.on_start:
+            hook()
         yield
+        for hook in context.on_shutdown:
+            hook()
 
     app = Starlette(routes=[*mounted, *site_routes], middleware=[Middleware(SecurityHeaders)],
                     exception_handlers={404: not_found}, lifespan=lifespan)
     app.state.context = context
     app.state.site = state
+    app.state.before_stop = context.before_stop  # called by WebServer.stop before it waits for connections
     return app

@@ -90,8 +90,8 @@ DATASETS: tuple[Dataset, ...] = (
         Column("nox_t", "number", "t", "nitrogen oxides (as NO2), measured + substituted"),
         Column("pm_t", "number", "t", "particulate matter, measured + substituted"),
     ), ("base",)),
-    Dataset("kpis", "KPIs", "HKEX ESG Code and GRI indicators from the ledgers and GHG accounts (empty until "
-            "the ledger evidence is in the store).", (
+    Dataset("kpis", "KPIs", "HKEX ESG Code indicators reported from the approved ledgers and GHG accounts "
+            "(empty when the store holds no approved ledger rows).", (
         Column("kpi", "string", "", "indicator id"),
         Column("value", "number", "", "value"),
         Column("unit", "string", "", "unit"),

@@ -38,6 +38,51 @@ OVERSEAS_METRICS: tuple[tuple[str, str, str], ...] = (
     ("payments_to_government_usd", N_("Payments to government"), "USD"),
     ("community_spend_share", N_("Community spending as share of turnover (Guinea floor 0.5 %)"), "%"),
 )
+# which approved-ledger figure (ultralow.app.site SiteFigures.social) each metric key shows; "{c}": the country
+LEDGER_FIGURES = {
+    "employees": "workforce.employees", "housing_households": "housing.units_cumulative",
+    "clinics": "facilities.clinic", "kindergartens": "facilities.kindergarten", "donations_cny": "donations.total",
+    "trees_planted": "trees.planted", "volunteer_hours": "volunteering.hours",
+    "local_employees": "workforce.local_employees.{c}", "contractor_employees": "workforce.local_contractors.{c}",
+    "payments_to_government_usd": "government.payments.{c}", "community_spend_share": "community.statutory_share.{c}",
+}
+
+
+def ledger_values(build: Build | None, country: str | None = None) -> dict[str, dict[str, Any]]:
+    """Metric key -> value, unit, digits and a note for the figures the approved ledgers give (absent keys stay
+    "not yet available": never a made-up number)."""
+    if build is None:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for key, fid in LEDGER_FIGURES.items():
+        if "{c}" in fid:
+            if country is None:
+                continue
+            fid = fid.replace("{c}", country)
+        figure = build.figures.social.get(fid)
+        if figure is None or figure.status != "reported" or figure.value is None:
+            continue
+        value: float | None = figure.value
+        unit = figure.unit
+        if key == "community_spend_share":
+            value = figure.detail.get("total_share_pct")
+            if value is None:
+                continue
+        out[key] = {"value": value, "unit": "%" if unit == "%" else ("CNY" if unit == "CNY" else ""),
+                    "digits": 2 if unit == "%" else 0,
+                    "year": figure.year, "note": f"{len(figure.rows)} approved ledger row(s)"}
+    inv = build.figures.ghg
+    if inv is not None and inv.lines:
+        ghg: tuple[tuple[str, float | None, int], ...] = (
+            ("scope1_t", inv.scope1_t, 0), ("scope2_t", inv.scope2_t, 0),
+            ("intensity_aluminium", inv.intensity_t_per_t_aluminium, 3))
+        for key, amount, digits in ghg:
+            if amount is not None:
+                out[key] = {"value": amount, "unit": "t CO₂e/t" if digits else "t CO₂e", "digits": digits,
+                            "year": inv.year, "note": f"GHG Protocol, {inv.regime.gwp_set} · approved ledgers"}
+    return out
+
+
 VERDICT_LABELS = {
     "supported": N_("supported"), "contradicted": N_("contradicted"), "partly_supported": N_("partly supported"),
     "no_evidence": N_("no evidence"), "not_checkable": N_("not checkable"),
@@ -110,7 +155,7 @@ class Pages:
         return self.page(request, "who.html", "who-we-are", _("Who we are"), {
             "bases": registry.bases, "outlets": registry.outlets, "countries": countries,
             "country_names": [_(COUNTRIES.get(c, c)) for c in countries],
-            "social": SOCIAL_METRICS[:1],
+            "social": SOCIAL_METRICS[:1], "ledger": ledger_values(self.state.build),
         })
 
     async def what_we_do(self, request: Request) -> Response:
@@ -125,10 +170,11 @@ class Pages:
     async def esg(self, request: Request) -> Response:
         _ = self.gettext(request)
         build = self.judged()
-        values: dict[str, Any] = {"ghg": GHG_METRICS}
+        values: dict[str, Any] = {"ghg": GHG_METRICS, "ledger": ledger_values(build)}
         if build is not None:
             judgement = build.figures.judgement
-            assert judgement is not None
+            if judgement is None:
+                raise RuntimeError("the site build has no judgement")
             values.update({
                 "group": site.rollup_rows(judgement, "group")[0],
                 "rollups": site.rollup_rows(judgement),
@@ -142,7 +188,7 @@ class Pages:
     async def social(self, request: Request) -> Response:
         _ = self.gettext(request)
         return self.page(request, "social.html", "social", _("Social Responsibility and Public Welfare"),
-                         {"metrics": SOCIAL_METRICS})
+                         {"metrics": SOCIAL_METRICS, "ledger": ledger_values(self.state.build)})
 
     async def overseas(self, request: Request) -> Response:
         _ = self.gettext(request)
@@ -154,6 +200,7 @@ class Pages:
             rows = [r for r in site.rollup_rows(build.figures.judgement) if r["base"] in ids]
         return self.page(request, "overseas.html", "overseas", _("Overseas Contribution"), {
             "bases": bases, "metrics": OVERSEAS_METRICS, "rollups": rows,
+            "ledger": {b.country: ledger_values(self.state.build, b.country) for b in bases},
         })
 
     async def reports(self, request: Request) -> Response:

@@ -1,0 +1,330 @@
+"""The data dictionary: one source for every JSON document, CSV and Parquet file the command line writes
+(names, types, units, nullability, meaning). ``docs/data-dictionary.md`` is generated from it
+(``python -m ultralow.app.outputs > docs/data-dictionary.md``); a test compares the text with the file and
+the tables and documents with what the commands really write, so the dictionary and the outputs stay in step.
+
+Types are Arrow's (what Parquet keeps); in JSON a timestamp is ISO 8601 text with the outlet's UTC offset
+(plant-local clock time; hours are labelled by their start), a date is ``YYYY-MM-DD``, a null stays null
+(never 0), and ``outlet_id`` is written ``outlet`` (``utc_offset_min`` is folded into the times). CSV is
+UTF-8 with a byte-order mark (Excel reads Chinese text), booleans ``true``/``false``, nulls empty.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Final
+
+from ultralow.app.documents import SCHEMA_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    type: str  # Arrow type as Arrow prints it (string, int64, double, bool, timestamp[us], date32[day], …)
+    unit: str
+    description: str
+    nullable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table of rows: an engine table, a roll-up, a status list. ``written_by`` names the outputs."""
+
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    written_by: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A JSON document a command prints on stdout: its top-level keys (``schema_version`` first)."""
+
+    command: str
+    description: str
+    keys: tuple[Field, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.keys)
+
+
+def F(name: str, type_: str, unit: str, description: str, nullable: bool = True) -> Field:  # noqa: N802
+    return Field(name, type_, unit, description, nullable)
+
+
+S, I64, I32, I16, D, B = "string", "int64", "int32", "int16", "double", "bool"
+TS, DAY = "timestamp[us]", "date32[day]"
+OUTLET = F("outlet_id", S, "", "outlet (stack) id of the registry; `outlet` in JSON and CSV", False)
+CODE = F("code", S, "", "HJ 212-2017 factor code (a21026 SO2, a21002 NOx, a34013 PM, a21018 fluoride)", False)
+YEAR = F("year", I32, "", "calendar year (plant-local)", False)
+ENGINE = "`ultralow compliance --format json` (and csv: hours), `ultralow export --hours`, the web API"
+
+TABLES: Final[tuple[Table, ...]] = (
+    Table("hours", "One row per outlet, pollutant and clock hour of the period, judged by HJ 75/76.", (
+        OUTLET, CODE,
+        F("hour", TS, "", "start of the plant-local clock hour (10:00 is 10:00–10:59)", False),
+        F("utc_offset_min", I16, "min", "the outlet's UTC offset (JSON and CSV fold it into the times)"),
+        F("valid_minutes", I64, "min", "valid minutes in the hour (an hour is valid with at least 45)"),
+        F("valid", B, "", "the hour is valid (HJ 75)"),
+        F("status", S, "", "valid, invalid, stopped, …"),
+        F("invalid_reason", S, "", "why an operating hour is not valid (null when valid)"),
+        F("measured_mg_m3", D, "mg/m³", "hourly mean of the valid minutes, standard state, dry"),
+        F("raw_mg_m3", D, "mg/m³", "hourly mean of every minute received, valid or not"),
+        F("o2_pct", D, "% vol, dry", "hourly mean oxygen"),
+        F("o2_ref_pct", D, "% vol, dry", "reference oxygen of the limit applied (null: no O2 correction)"),
+        F("corrected_mg_m3", D, "mg/m³", "measured value corrected to the reference oxygen"),
+        F("limit_mg_m3", D, "mg/m³", "strictest applicable limit (null: no limit for this source and pollutant)"),
+        F("limit_set", S, "", "limit set of the limit applied"),
+        F("limit_row", S, "", "row id of the limit in its limit-set file"),
+        F("limit_source", S, "", "the standard, table or clause the limit comes from"),
+        F("limit_status", S, "", "verified or unverified (the limit's data status)"),
+        F("exceeded", B, "", "corrected value strictly above the limit and not exempted by a mark"),
+        F("raw_exceeded", B, "", "corrected value strictly above the limit, before marks"),
+        F("exempt", B, "", "an exempting mark (start-up, calibration, …) covers the hour within its cap"),
+        F("mark_type", S, "", "the first mark type touching the hour (null: none)"),
+        F("exceed_multiple", D, "1", "(corrected − limit) / limit when exceeded"),
+        F("flow_m3_h", D, "m³/h", "flue-gas flow, standard state, dry"),
+        F("emission_kg", D, "kg", "mass emitted in the hour from measured values"),
+        F("substitute_kg", D, "kg", "HJ 75 substitute mass for an hour without valid data"),
+        F("substitution_rule", S, "", "the substitution rule applied (null: none)"),
+        F("emission_total_kg", D, "kg", "emission_kg or substitute_kg"),
+        F("alpha", D, "0–1", "capture rate of the hour's calendar quarter (chooses the substitution rule)"),
+    ), ENGINE),
+    Table("summary", "One row per outlet and pollutant over the period.", (
+        OUTLET, CODE,
+        F("hours_total", I64, "h", "clock hours in the period"),
+        F("hours_stopped", I64, "h", "hours the source was stopped"),
+        F("hours_operating", I64, "h", "hours the source operated"),
+        F("hours_valid", I64, "h", "valid operating hours"),
+        F("hours_exceeded", I64, "h", "valid hours above the limit, not exempt"),
+        F("hours_raw_exceeded", I64, "h", "valid hours above the limit, before marks"),
+        F("hours_exempt", I64, "h", "valid hours exempted by a mark"),
+        F("hours_judged", I64, "h", "valid hours judged against a limit (not exempt)"),
+        F("hours_received", I64, "h", "hours with at least one record received"),
+        F("hours_received_operating", I64, "h", "operating hours with at least one record received"),
+        F("max_corrected_mg_m3", D, "mg/m³", "highest corrected hourly mean"),
+        F("mean_corrected_mg_m3", D, "mg/m³", "mean of the valid corrected hourly means"),
+        F("max_exceed_multiple", D, "1", "highest exceed_multiple"),
+        F("capture_rate", D, "0–1", "valid / operating hours"),
+        F("compliance_rate", D, "0–1", "(judged − exceeded) / judged hours"),
+        F("transmission_rate", D, "0–1", "received / total hours"),
+        F("validity_rate", D, "0–1", "valid / received operating hours"),
+        F("effective_transmission_rate", D, "0–1", "transmission_rate × validity_rate"),
+    ), ENGINE),
+    Table("events", "Exceedance events: consecutive exceeded hours of one outlet and pollutant.", (
+        OUTLET, CODE,
+        F("start", TS, "", "first exceeded hour"),
+        F("duration_h", I64, "h", "hours in the event"),
+        F("peak_corrected_mg_m3", D, "mg/m³", "highest corrected hourly mean"),
+        F("peak_multiple", D, "1", "peak / limit"),
+        F("limit_mg_m3", D, "mg/m³", "limit exceeded"),
+        F("limit_set", S, "", "limit set of the limit"),
+        F("limit_row", S, "", "row id of the limit at the peak"),
+        F("end", TS, "", "end of the last exceeded hour"),
+    ), ENGINE),
+    Table("findings", "Data-quality and availability findings (a run of hours each).", (
+        F("finding", S, "", "kind: data_availability, flat_line, spike, low_variance, high_o2_operating, …"),
+        OUTLET, F("code", S, "", "factor code (null for findings about the whole outlet)"),
+        F("start", TS, "", "first hour of the run"),
+        F("end", TS, "", "end of the run"),
+        F("hours", I64, "h", "hours in the run"),
+        F("value", D, "", "the finding's measure (its unit is in detail)"),
+        F("detail", S, "", "the finding in words"),
+        F("rule", S, "", "rule id in the packaged rule files"),
+        F("status", S, "", "verified or unverified (the rule's data status)"),
+    ), ENGINE),
+    Table("days", "Daily means (HJ 76 App. B) per outlet and pollutant.", (
+        OUTLET, CODE,
+        F("day", DAY, "", "plant-local day"),
+        F("hours_operating", I64, "h", "operating hours of the day"),
+        F("valid_hours", I64, "h", "valid hours of the day"),
+        F("valid", B, "", "the day is valid"),
+        F("measured_mg_m3", D, "mg/m³", "daily mean of the valid hours"),
+        F("corrected_mg_m3", D, "mg/m³", "daily mean of the corrected valid hours"),
+    ), "`ultralow compliance --format json` (left out with --summary-only)"),
+    Table("months", "Monthly means per outlet and pollutant.", (
+        OUTLET, CODE, YEAR,
+        F("month", I32, "", "month 1–12"),
+        F("valid_days", I64, "d", "valid days of the month"),
+        F("valid", B, "", "the month is valid"),
+        F("corrected_mg_m3", D, "mg/m³", "monthly mean of the corrected valid days"),
+    ), "`ultralow compliance --format json`"),
+    Table("ultra_low", "Ultra-low time ratio per coal-fired outlet and quarter, with the premium tier.", (
+        OUTLET, YEAR,
+        F("quarter", I32, "", "calendar quarter 1–4"),
+        F("hours_operating", I64, "h", "operating hours"),
+        F("hours_assessed", I64, "h", "hours assessed against the ultra-low limits"),
+        F("hours_meeting", I64, "h", "hours meeting every ultra-low limit"),
+        F("ratio", D, "0–1", "hours_meeting / hours_assessed"),
+        F("tier", S, "", "premium tier reached (null: none)"),
+        F("premium_share", D, "0–1", "share of the ultra-low tariff premium of that tier"),
+    ), "`ultralow compliance --format json`"),
+    Table("emissions", "Emission totals per outlet, pollutant and year.", (
+        OUTLET, CODE, YEAR,
+        F("measured_kg", D, "kg", "mass from measured hours"),
+        F("substituted_kg", D, "kg", "mass from HJ 75 substitutes"),
+        F("hours_measured", I64, "h", "hours with a measured mass"),
+        F("hours_substituted", I64, "h", "hours with a substitute"),
+        F("hours_unsubstituted", I64, "h", "operating hours with neither"),
+        F("hours_stopped", I64, "h", "hours stopped"),
+        F("total_kg", D, "kg", "measured + substituted"),
+        F("total_t", D, "t", "total_kg / 1000"),
+    ), "`ultralow compliance --format json`"),
+    Table("limits", "The candidate limit rows for each outlet (every applicable row, the strictest is applied).", (
+        OUTLET,
+        F("set_id", S, "", "limit set id"),
+        F("row_id", S, "", "row id in the limit-set file"),
+        F("document", S, "", "the standard"),
+        F("pollutant", S, "", "factor code"),
+        F("limit_mg_m3", D, "mg/m³", "the limit"),
+        F("reference_basis", S, "", "basis of the limit (reference O2 or as measured)"),
+        F("o2_ref_pct", D, "% vol, dry", "reference oxygen (null: none)"),
+        F("effective_from", DAY, "", "first day the row applies (null: always)"),
+        F("effective_to", DAY, "", "last day the row applies (null: open)"),
+        F("source", S, "", "table or clause of the standard"),
+        F("status", S, "", "verified or unverified"),
+    ), "`ultralow compliance --format json` (key `limits`)"),
+    Table("rollups", "Per base and source type, per source type across the group, and for the group.", (
+        F("level", S, "", "base_source_type, source_type or group", False),
+        F("base", S, "", "base id (ALL for the source-type and group rows)", False),
+        F("source_type", S, "", "source type (all for the group row)", False),
+        F("outlets", I64, "count", "outlets in the row", False),
+        F("hours_operating", I64, "h", "operating pollutant hours", False),
+        F("hours_valid", I64, "h", "valid pollutant hours", False),
+        F("hours_judged", I64, "h", "pollutant hours judged against a limit", False),
+        F("hours_exceeded", I64, "h", "judged hours above the limit", False),
+        F("capture_rate", D, "0–1", "valid / operating hours (null when none operated)"),
+        F("compliance_rate", D, "0–1", "(judged − exceeded) / judged hours"),
+        F("ultra_low_assessed", I64, "h", "hours assessed against the ultra-low limits", False),
+        F("ultra_low_meeting", I64, "h", "hours meeting every ultra-low limit", False),
+        F("ultra_low_ratio", D, "0–1", "meeting / assessed"),
+        F("so2_t", D, "t", "sulphur dioxide, measured + substituted (null: not reported)"),
+        F("nox_t", D, "t", "nitrogen oxides as NO2, measured + substituted"),
+        F("pm_t", D, "t", "particulate matter, measured + substituted"),
+    ), "`ultralow compliance --format json` (key `rollups`), `ultralow demo`"),
+    Table("outlets", "The registry's outlets with their data logger and what the store last received.", (
+        F("outlet_id", S, "", "outlet id", False),
+        F("base", S, "", "base id", False),
+        F("name", S, "", "outlet name", False),
+        F("source_type", S, "", "source type", False),
+        F("mn", S, "", "HJ 212 MN of the outlet's data logger", False),
+        F("limit_sets", "list<item: string>", "", "limit-set ids judged against (`;`-separated in CSV)", False),
+        F("last_frame_at", "timestamp[us, tz=UTC]", "", "receive time of the newest HJ 212 frame from the MN, "
+          "UTC (null: none received)"),
+        F("last_data_time", TS, "", "newest plant-local data time of the outlet's readings"),
+        F("utc_offset_min", I16, "min", "the outlet's UTC offset", False),
+        F("online", B, "", "a frame within the last 5 minutes; null when no receiver holds the store"),
+    ), "`ultralow outlets --format json|csv`"),
+)
+
+SV = F("schema_version", S, "", f"version of this dictionary's layout (now {SCHEMA_VERSION})", False)
+DOCUMENTS: Final[tuple[Document, ...]] = (
+    Document("ultralow compliance --format json", "The judgement of the selected outlets over the period.", (
+        SV,
+        F("summary_only", B, "", "true with --summary-only: `hours` and `days` are left out", False),
+        *(F(t.name, "list", "", f"rows of the `{t.name}` table") for t in TABLES
+          if t.name in ("hours", "summary", "events", "findings", "days", "months", "ultra_low", "emissions",
+                        "limits", "rollups")),
+        F("evidence", "struct", "", "software, engine, period, inputs and every rule applied with its source and "
+          "status", False),
+    )),
+    Document("ultralow outlets --format json", "The outlets and their status.", (
+        SV,
+        F("db", S, "", "the store", False),
+        F("receiver_running", B, "", "an `ultralow serve` holds the store", False),
+        F("outlets", "list", "", "rows of the `outlets` table", False),
+    )),
+    Document("ultralow export --format json", "What the export wrote.", (
+        SV,
+        F("directory", S, "", "with --parquet: the partitioned readings' directory"),
+        F("rows", I64, "count", "with --parquet: readings written"),
+        F("files", I64, "count", "with --parquet: Parquet files written"),
+        F("partitions", I64, "count", "with --parquet: year/month/outlet partitions"),
+        F("hours", "struct", "", "with --hours: path, format, rows, bytes, period and outlets of the file"),
+    )),
+    Document("ultralow ingest --format json", "What each file added to the store.", (
+        SV,
+        F("db", S, "", "the store", False),
+        F("files", "list", "", "per file: path, format, rows, stored, revisions, duplicates, quarantined, "
+          "frames, problems", False),
+        F("unreadable", "list<item: string>", "", "files that could not be read, as file:line: reason", False),
+        F("totals", "struct", "count", "sums over the files", False),
+        F("store", "struct", "count", "raw_frames, readings, readings_current, quarantine after the run", False),
+    )),
+    Document("ultralow claims check --format json", "Every claim of the texts with its verdict.", (
+        SV,
+        F("documents", "list<item: string>", "", "the texts checked", False),
+        F("evidence", "struct", "", "the evidence the check ran with (store, period, hours, software)", False),
+        F("rules", S, "", "the verification rules file", False),
+        F("summary", "struct", "count", "claims per verdict", False),
+        F("claims", "list", "", "per claim: id, text, metric, value, unit, verdict, evidence, reason, …", False),
+        F("consistency", "list", "", "figures that disagree across the texts", False),
+    )),
+    Document("ultralow simulate --format json", "What the virtual loggers sent and got acknowledged.", (
+        SV,
+        F("target", S, "", "HOST:PORT of the receiver", False),
+        F("seed", I64, "", "the seed of the data", False),
+        F("minutes", I64, "min", "simulated minutes", False),
+        F("speed", S, "", "fast or realtime", False),
+        F("loggers", I64, "count", "virtual loggers", False),
+        F("seconds", D, "s", "wall time", False),
+        *(F(k, I64, "count", f"packets {k} (sum over the loggers)", False)
+          for k in ("sent", "acked", "retried", "backfilled", "reconnects", "drops", "unacked")),
+        F("stopped_early", S, "", "why the fleet stopped before delivering (null: it did not)"),
+        F("outlets", "struct", "", "the same counts per outlet", False),
+    )),
+    Document("ultralow marks list --format json", "The marks of the store (ultralow.app.ops), newest first.", (
+        SV,
+        F("db", S, "", "the store", False),
+        F("marks", "list", "", "per mark: mark_id, outlet_id, code (null: every factor), start_time, end_time "
+          "(plant-local, end exclusive), mark_type, reason, entered_by, entered_at, in_force, withdrawn_by, "
+          "withdrawn_at, withdrawal_reason", False),
+    )),
+    Document("ultralow marks add --format json", "The mark entered.", (
+        SV,
+        F("mark", "struct", "", "the mark, with the keys of `ultralow marks list`", False),
+    )),
+    Document("ultralow user list --format json", "The dashboard's users (no password hashes).", (
+        SV,
+        F("db", S, "", "the store", False),
+        F("users", "list", "", "per user: name, role (viewer, operator, admin), created_at, created_by, disabled, "
+          "locked_until", False),
+    )),
+)
+BY_TABLE: Final = {t.name: t for t in TABLES}
+BY_COMMAND: Final = {d.command: d for d in DOCUMENTS}
+
+
+def _row(f: Field) -> str:
+    cell = f.description.replace("|", "\\|")
+    return f"| `{f.name}` | {f.type} | {f.unit or ''} | {'yes' if f.nullable else 'no'} | {cell} |"
+
+
+def render() -> str:
+    """The data dictionary as Markdown (the text of ``docs/data-dictionary.md``)."""
+    out = ["# Data dictionary", "", "<!-- generated by `python -m ultralow.app.outputs`; edit "
+           "src/ultralow/app/outputs.py, not this file -->", "",
+           (__doc__ or "").split("\n\n", 1)[1].strip().replace("``", "`"), "", f"`schema_version`: **{SCHEMA_VERSION}**.", "",
+           "## JSON documents", ""]
+    for d in DOCUMENTS:
+        out += [f"### `{d.command}`", "", d.description, "", "| key | type | unit | nullable | meaning |",
+                "|---|---|---|---|---|", *(_row(f) for f in d.keys), ""]
+    out += ["## Tables", "", "Columns in the order written; Parquet keeps these types.", ""]
+    for t in TABLES:
+        out += [f"### `{t.name}`", "", f"{t.description} Written by: {t.written_by}.", "",
+                "| column | type | unit | nullable | meaning |", "|---|---|---|---|---|",
+                *(_row(f) for f in t.fields), ""]
+    out.append("`ultralow export --hours FILE.parquet` writes the `hours` table with two more columns, `base` "
+               "(string, the outlet's base id) and `source_type` (string); its CSV form has the rows of the JSON "
+               "document (`outlet`, times with offsets) with the same two columns.")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())
