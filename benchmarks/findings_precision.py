@@ -13,6 +13,7 @@ engineer reads should lead with them. Not part of ``make test``; the machine may
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections import defaultdict
 from datetime import datetime
@@ -51,13 +52,20 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--outlets", type=int, default=12)
     parser.add_argument("--db", default="/tmp/i17-findings-precision.duckdb")
+    parser.add_argument("--reuse", action="store_true", help="judge the store of an earlier run again (rules changed)")
     args = parser.parse_args()
     db = Path(args.db)
+    saved = db.with_suffix(".incidents.json")
     began = time.perf_counter()
-    print(f"demo: {args.days} days x {args.outlets} outlets -> {db}")
-    demo = run_demo(DemoOptions(db=db, days=args.days, outlets=args.outlets), Quiet())
-    incidents = [(i.kind, i.outlet_id, datetime.fromisoformat(i.start).replace(tzinfo=None),
-                  datetime.fromisoformat(i.end).replace(tzinfo=None)) for i in demo.incidents]
+    if args.reuse and saved.exists():
+        planted = json.loads(saved.read_text(encoding="utf-8"))
+    else:
+        print(f"demo: {args.days} days x {args.outlets} outlets -> {db}")
+        demo = run_demo(DemoOptions(db=db, days=args.days, outlets=args.outlets), Quiet())
+        planted = [[i.kind, i.outlet_id, i.start, i.end] for i in demo.incidents]
+        saved.write_text(json.dumps(planted), encoding="utf-8")
+    incidents = [(kind, outlet, datetime.fromisoformat(start).replace(tzinfo=None),
+                  datetime.fromisoformat(end).replace(tzinfo=None)) for kind, outlet, start, end in planted]
     with Application.open(db) as app:
         judgement = app.judge()
     findings = judgement.tables["findings"].to_pylist()

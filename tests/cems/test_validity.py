@@ -100,3 +100,21 @@ def test_month_needs_25_valid_days_february_23() -> None:
     months = engine.to_arrow(rates.months(ibis.memtable(pa.Table.from_pylist(rows)), packaged_rules())).to_pylist()
     got = {(m["year"], m["month"]): (m["valid_days"], m["valid"]) for m in months}
     assert got == {(2025, 3): (24, False), (2025, 4): (25, True), (2025, 2): (23, True), (2026, 2): (22, False)}
+
+
+def test_invalid_reason_names_the_cause_with_most_minutes() -> None:
+    data = coal(Data())
+    # 10:00 40 N minutes and nothing else received: 20 missing -> missing_minutes
+    data.minutes("u1", SO2, at(10), [20.0] * 40)
+    # 11:00 30 N + 30 M (maintenance) -> maintenance
+    data.minutes("u1", SO2, at(11), [20.0] * 60, ["N"] * 30 + ["M"] * 30)
+    # 12:00 30 N + 20 C (calibration) + 10 D (fault): calibration has the most minutes
+    data.minutes("u1", SO2, at(12), [20.0] * 60, ["N"] * 30 + ["C"] * 20 + ["D"] * 10)
+    # 13:00 30 N + 15 F (stopped minutes in an operating hour) + 15 B (communication): a tie, F comes first
+    data.minutes("u1", SO2, at(13), [20.0] * 60, ["N"] * 30 + ["F"] * 15 + ["B"] * 15)
+    for h in (10, 11, 12, 13):
+        data.hour("u1", O2, at(h), 6.0)
+    out = judge(data)
+    reasons = [out.hour("u1", SO2, at(h))["invalid_reason"] for h in (10, 11, 12, 13)]
+    assert reasons == ["missing_minutes", "maintenance", "calibration", "stopped"]
+    assert out.hour("u1", SO2, at(14))["invalid_reason"] == "no_data"

@@ -170,7 +170,9 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
         substitution.unsubstituted_findings(hours)).union(unjudgeable_findings(hours))
     if extra_findings is not None:
         found = found.union(extra_findings.select(*FINDING_COLUMNS).cast(found.schema()))
-    events = _keep(engine, "events", exceedance_events(hours), spark_only=True)
+    # small tables read twice (events by the episodes, the findings by their ranking): computed once
+    events = _keep(engine, "events", exceedance_events(hours))
+    found = _keep(engine, "found", found)
     return ComplianceResult(
         hours=hours.select(*HOUR_COLUMNS),
         summary=rates.summary(hours, candidates, names, rules.pollutants),

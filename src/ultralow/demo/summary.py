@@ -144,7 +144,9 @@ def check_incidents(planted: Sequence[Planted], period_start: datetime, summary:
         out.append(IncidentCheck(
             kind=incident.kind, outlet_id=incident.outlet, label=incident.label, start=start.isoformat(),
             end=end.isoformat(), exceedance_events=len(own_events),
-            exceedance_hours=sum(int(e["duration_h"]) for e in own_events), findings=dict(sorted(kinds.items())),
+            # distinct exceeded hours: events come per limit kind (legal, ultra_low) and may cover the same hour
+            exceedance_hours=len({(e["code"], e["start"] + timedelta(hours=k)) for e in own_events
+                                  for k in range(int(e["duration_h"]))}), findings=dict(sorted(kinds.items())),
             capture_rate=capture, found=found,
         ))
     return out
