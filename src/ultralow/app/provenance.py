@@ -1,5 +1,5 @@
 """Provenance of a judgement: when it ran, the data cut-off, a content hash of its inputs, the software version
-with its commit, and the basis of the values (issue 17 item 7).
+with its commit, and the basis of the values.
 
 ``input_hash`` is a SHA-256 over, in this order: the minute readings the engine read (count and an
 order-independent sum of DuckDB's ``hash`` of each row's time, value and flag — the outlet and code strings are

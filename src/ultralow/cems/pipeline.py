@@ -39,7 +39,7 @@ HOUR_COLUMNS = (
     "limit_row", "limit_source", "limit_status", "exceeded", "raw_exceeded", "exempt", "mark_type",
     "exceed_multiple", "flow_m3_h", "emission_kg", "substitute_kg", "substitution_rule", "emission_total_kg",
     "alpha",
-    # both limits, always (issue 17): the strictest statutory row and the premium (ultra-low) row
+    # both limits, always: the strictest statutory row and the premium (ultra-low) row
     "legal_limit_mg_m3", "legal_limit_set", "legal_limit_row", "legal_limit_status", "legal_corrected_mg_m3",
     "legal_exceeded", "legal_exceed_multiple",
     "ultra_low_limit_mg_m3", "ultra_low_limit_set", "ultra_low_limit_row", "ultra_low_limit_status",

@@ -3,7 +3,7 @@
 The codec's :func:`ultralow.hj212.reply_to` answers only frames whose CRC is the HJ 212 one. A logger
 registered with ``crc_variants = ["modbus_hilo"]`` (or ``modbus_lohi``) computes that CRC on what it sends,
 and such firmware checks what it receives with the same routine, so its 9014/9013 carries the same
-variant; without a reply it would resend forever (issue 10, item 4). The pipeline has already decided
+variant; without a reply it would resend forever. The pipeline has already decided
 that the variant is allowed for the MN before a reply is asked for.
 """
 
