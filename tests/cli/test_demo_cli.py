@@ -51,8 +51,8 @@ def test_json_is_one_document_and_steps_are_timed(small_demo):
     doc = json.loads(result.stdout)  # exactly one JSON document on stdout
     assert doc["synthetic"] is True and doc["db"] == str(db)
     names = [s["name"] for s in doc["steps"]]
-    assert names == ["fresh store", "generate", "bulk load", "stream", "count", "compliance", "summary",
-                     "claims"]
+    assert names == ["fresh store", "generate", "bulk load", "stream", "count", "ledgers", "compliance", "summary",
+                     "kpis, ghg, cbam", "claims"]
     assert all(s["seconds"] >= 0 for s in doc["steps"])
     for number, name in enumerate(names, start=1):
         assert f"{number}. {name}: " in result.stderr  # one line per finished step with its time, on stderr
@@ -235,3 +235,28 @@ def test_a_store_that_is_not_a_demo_store_is_refused(tmp_path):
     assert f"error: {other}: exists and is not a demo store" in result.stderr
     assert result.stdout == ""
     assert other.read_bytes() == b"not a duckdb file"
+
+
+def test_ledgers_are_approved_and_the_planted_discrepancies_found(small_demo):
+    _, db, result = small_demo
+    ledgers = json.loads(result.stdout)["ledgers"]
+    assert ledgers["synthetic"] is True and ledgers["year"] == 2025
+    assert ledgers["approved"] == ledgers["imported"]["totals"]["rows"] > 0
+    assert len(ledgers["correction_drafts"]) == 1  # the COVID-19 correction waits as a draft
+    assert [p["found"] for p in ledgers["planted"]] == [True, True]
+    assert ledgers["ghg"]["scope1_t_co2e"] > 0 and ledgers["ghg"]["scope2_t_co2e"] > 0
+    assert all(r["see_direct_t_co2e_per_t"] > 0 for r in ledgers["cbam"])
+    claims = {c["id"]: c for c in json.loads(result.stdout)["claims"]["claims"]}
+    ledger_verdicts = [c["verdict"] for c in claims.values() if c["evidence"] and c["evidence"]["source"] == "ledgers"]
+    assert "supported" in ledger_verdicts and "contradicted" in ledger_verdicts
+
+
+def test_kpi_after_the_demo_has_the_hkex_ids_with_values_and_evidence(small_demo):
+    _, db, _ = small_demo
+    result = CliRunner().invoke(main, ["kpi", "--year", "2025", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    kpis = {k["id"]: k for k in json.loads(result.stdout)["kpis"]}
+    for kpi_id in ("A1.1", "A1.2", "A2.1", "A2.2", "B1.1", "B2.1", "B3.1", "B8.2", "D.Scope1", "D.Scope2"):
+        assert kpis[kpi_id]["status"] == "reported" and kpis[kpi_id]["value"] is not None, kpi_id
+        assert kpis[kpi_id]["evidence"], kpi_id
+    assert kpis["A1.1"]["evidence"]["outlets"]  # from the compliance engine's annual emissions

@@ -80,24 +80,25 @@ def test_subset_registry_keeps_only_the_chosen_outlets(registry):
     assert len(group_for_run(7, read_scenario().incident_outlets()).outlets) == 7
 
 
-def test_production_file_per_base_and_month(registry):
-    text = resources.files("ultralow.demo").joinpath("data", "production.csv").read_text(encoding="utf-8")
+def test_production_ledger_per_base_and_month(registry):
+    # the former demo/data/production.csv, now the production ledger the demo imports and approves
+    text = resources.files("ultralow.demo").joinpath("data", "ledgers", "production.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(text.splitlines()))
     assert len(rows) == 11 * 12
     assert {r["base"] for r in rows} == {b.id for b in registry.bases}
-    assert all(r["status"] == "unverified" and "SYNTHETIC" in r["source"] for r in rows)
+    assert all("SYNTHETIC" in r["note"] for r in rows)
     by_base = {}
     for r in rows:
         by_base.setdefault(r["base"], []).append(r)
     assert all(sorted(r["month"] for r in v) == [f"2025-{m:02d}" for m in range(1, 13)] for v in by_base.values())
     types = {b.id: {o.source_type for o in registry.outlets if o.base == b.id} for b in registry.bases}
     for r in rows:
-        numbers = {k: float(v) for k, v in r.items() if k.endswith(("_t", "_mwh", "_m3"))}
+        numbers = {k: float(v) for k, v in r.items() if k.endswith(("_t", "_mwh", "_m3")) and v != ""}
         assert all(v >= 0 for v in numbers.values())
         # each product only where the registry has the plant that makes it
         assert (numbers["aluminium_t"] > 0) == ("potline" in types[r["base"]])
         assert (numbers["alumina_t"] > 0) == ("alumina_calciner" in types[r["base"]])
-        assert (numbers["anode_t"] > 0) == ("anode_baking" in types[r["base"]])
+        assert (numbers["anode_baked_t"] > 0) == ("anode_baking" in types[r["base"]])
         assert (numbers["bauxite_t"] > 0) == (registry.base(r["base"]).country == "GN")
     # Zouping North, January: 4 potlines x 250 kt/a x 31/365 = 84,932 t, within the file's +-3 % utilisation
     january = next(r for r in rows if r["base"] == "zouping-north" and r["month"] == "2025-01")

@@ -23,8 +23,8 @@ from ultralow.ledger.book import LedgerView, ledger_view
 from ultralow.store import stored_registry
 from ultralow.store.store import Store
 
-__all__ = ["CbamResult", "Inventory", "REGIMES", "cbam", "cbam_summary", "ghg_inventory", "inventory_from_view",
-           "pfc_comparison"]
+__all__ = ["CbamResult", "Inventory", "REGIMES", "cbam", "cbam_from_view", "cbam_summary", "ghg_inventory",
+           "inventory_from_view", "pfc_comparison"]
 
 REGIMES = regimes()
 
@@ -57,6 +57,12 @@ def cbam(store: Store, year: int, installation: str | None = None) -> list[CbamR
     countries, names = _names(store)
     inv = build_inventory(ledger_view(store), year, "cbam", countries)
     return cbam_results(inv, names, installation)
+
+
+def cbam_from_view(view: LedgerView, year: int, countries: dict[str, str] | None = None,
+                   names: dict[str, str] | None = None, installation: str | None = None) -> list[CbamResult]:
+    """CBAM per installation from a ledger view already read (the demo, a what-if)."""
+    return cbam_results(build_inventory(view, year, "cbam", countries), names, installation)
 
 
 def cbam_summary(result: CbamResult, operator: str) -> dict[str, Any]:

@@ -12,11 +12,14 @@ Only approved rows feed figures; a figure whose rows are all drafts has status `
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ultralow.app.problems import AppError, StoreMissing
+from ultralow.app.setup import resolve_registry
 from ultralow.ledger.book import (
     FileImport,
     LedgerView,
@@ -31,11 +34,11 @@ from ultralow.ledger.book import (
 from ultralow.ledger.figures import Figure
 from ultralow.ledger.figures import social_figures as _social_figures
 from ultralow.registry import Registry
-from ultralow.store.store import Store
+from ultralow.store.store import Store, StoreError
 
 __all__ = ["Figure", "FileImport", "ImportReport", "LedgerView", "Revision", "approve_all_drafts",
-           "approve_rows", "import_ledgers", "list_rows", "registry_bases", "row_history", "social_figures",
-           "view"]
+           "approve_rows", "import_ledgers", "list_rows", "open_ledgers", "registry_bases", "row_history",
+           "social_figures", "view"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,27 @@ class ImportReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"files": [f.to_json() for f in self.files], "totals": self.totals}
+
+
+@contextmanager
+def open_ledgers(db: str | Path, config: str | Path | None = None, *, config_given: bool | None = None
+                 ) -> Iterator[tuple[Store, Registry]]:
+    """An existing store opened for writing ledger rows, with its registry (``config`` when that file exists,
+    else the one the store carries). ``StoreMissing`` when there is no store: ledgers go into a store that
+    already knows its bases, none is created here."""
+    path = Path(db)
+    if not path.is_file():
+        raise StoreMissing(f"{path}: store not found (give --db PATH of an existing store; "
+                           "`ultralow demo` or `ultralow ingest` creates one)")
+    try:
+        store = Store(path)
+    except StoreError as exc:
+        raise AppError(f"{exc} (is `ultralow serve` holding it? ledgers are written while it is stopped)") from exc
+    try:
+        registry = resolve_registry(config, store, config_given=config_given)
+        yield store, registry
+    finally:
+        store.close()
 
 
 def registry_bases(registry: Registry) -> dict[str, str]:
@@ -94,3 +118,22 @@ def social_figures(store: Store, year: int) -> list[Figure]:
     government by country, community spend and the statutory minima (Guinea 0.5 % of turnover) of ``year``,
     each with its ledger rows (``row_id@revision``)."""
     return _social_figures(ledger_view(store), year)
+
+
+def ledger_evidence(db: str | Path, year: int | None = None) -> tuple[Any, dict[str, Any]] | None:
+    """The claim check's ledger evidence source of the store at ``db`` (None when the store has no ledger
+    rows) and what it holds. ``year``: the report year a claim without a period speaks of (default: the
+    latest year of approved production or workforce rows, else of any approved row)."""
+    from ultralow.app.setup import open_store_read_only
+    from ultralow.claims.evidence import LedgerEvidence
+
+    with open_store_read_only(db) as store:
+        ledgers = ledger_view(store)
+    if not ledgers.effective and not ledgers.draft_only:
+        return None
+    main_years = [r.year for r in ledgers.effective if r.kind in ("production", "workforce")]
+    any_years = [r.year for r in ledgers.effective] or [r.year for r in ledgers.draft_only]
+    chosen = year or max(main_years or any_years)
+    info = {"db": str(db), "report_year": chosen, "approved_rows": len(ledgers.effective),
+            "draft_only_rows": len(ledgers.draft_only), "draft_corrections": len(ledgers.pending)}
+    return LedgerEvidence(ledgers, chosen), info

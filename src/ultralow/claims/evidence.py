@@ -10,11 +10,14 @@ claim's scope and period, ``note`` saying why).
   parameterised query, and that query is the evidence's ``query``.
 * :class:`StandardsSource` — the limits per standard, source type and pollutant (rows of
   ``ultralow.standards``), used to check the limit a claim compares itself with.
+* :class:`LedgerEvidence` — social, economic and community claims against the approved ledger rows
+  (``ultralow.ledger``), by the rules of ``ledger/data/claim_metrics.toml``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -278,3 +281,238 @@ def packaged_standards() -> StandardsSource | None:
     except ImportError:  # pragma: no cover - the standards package ships with ultralow
         return None
     return StandardsSource.from_rows(packaged_catalog().rows)
+
+
+# -- the ledgers ---------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[0-9a-z][0-9a-z-]*[0-9a-z]|[\u4e00-\u9fff]{2,}")
+_COMMON_WORDS = frozenset({"the", "and", "for", "with", "from", "that", "this", "its", "their", "to", "of", "in",
+                           "a", "an", "on", "by", "at", "as", "is", "was", "were", "has", "have", "been"})
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if len(w) >= 3 and w not in _COMMON_WORDS}
+
+
+@dataclass(frozen=True)
+class LedgerMetric:
+    """How one claim metric is answered from the ledgers (a row of ``ledger/data/claim_metrics.toml``)."""
+
+    name: str
+    figure: str | None = None
+    country_figure: str | None = None
+    value_key: str | None = None
+    cumulative: bool = False
+    match: str | None = None
+    kind: str | None = None
+    min_shared_words: int = 2
+    facility_types: tuple[str, ...] = ()
+    qualifier: str | None = None
+    reason: str = ""
+
+
+def ledger_metrics() -> tuple[dict[str, LedgerMetric], dict[str, str], str]:
+    """(metric rules by name, entity name -> country, the file's source) from the packaged data file."""
+    import tomllib
+    from importlib import resources
+
+    with resources.files("ultralow.ledger").joinpath("data", "claim_metrics.toml").open("rb") as fh:
+        doc = tomllib.load(fh)
+    rules = {name: LedgerMetric(name, row.get("figure"), row.get("country_figure"), row.get("value_key"),
+                                bool(row.get("cumulative", False)), row.get("match"), row.get("kind"),
+                                int(row.get("min_shared_words", 2)), tuple(row.get("facility_types", ())),
+                                row.get("qualifier"), str(row.get("reason", "")))
+             for name, row in doc["metric"].items()}
+    return rules, {str(k): str(v) for k, v in doc.get("entity", {}).items()}, f"{doc['source']} ({doc['status']})"
+
+
+class LedgerEvidence:
+    """Social, economic and community claims checked against the **approved** ledger rows of a store.
+
+    ``view`` is the store's :class:`ultralow.ledger.book.LedgerView`; ``year`` the report year that a claim
+    without a period speaks of. Every Evidence names the rows it summed (``row_id@revision``); a figure whose
+    rows are all drafts has no value and says so, and a draft correction waiting beside an approved row is
+    named in the note.
+    """
+
+    name = "ledgers"
+
+    def __init__(self, view: Any, year: int, *, vocab: Vocabulary | None = None) -> None:
+        from ultralow.ledger.figures import social_figures
+
+        self.view = view
+        self.year = year
+        self.vocab = vocab or vocabulary()
+        self.rules, self.entities, self.rules_source = ledger_metrics()
+        self._social_figures = social_figures
+        self._figures: dict[int, dict[str, Any]] = {}
+
+    # -- figures ---------------------------------------------------------------------------------------
+    def figures(self, year: int) -> dict[str, Any]:
+        if year not in self._figures:
+            self._figures[year] = {f.id: f for f in self._social_figures(self.view, year)}
+        return self._figures[year]
+
+    def _years(self) -> list[int]:
+        return sorted({r.year for r in self.view.effective if r.year <= self.year})
+
+    def qualifier_for(self, claim: Claim) -> tuple[str, str] | None:
+        """(qualifier, reason) when this source compares the claim by another rule than its own."""
+        rule = self.rules.get(base_metric(claim.metric)[0])
+        if rule is None or rule.qualifier is None:
+            return None
+        return rule.qualifier, rule.reason
+
+    def _country(self, claim: Claim) -> str | None:
+        entity = (claim.entity or "").strip()
+        return self.entities.get(entity) or self.entities.get(entity.title())
+
+    def _claim_year(self, claim: Claim) -> tuple[int | None, str | None]:
+        """(year, problem): a claim's own year, the report year without a period, a problem otherwise."""
+        if not claim.period:
+            return None, None
+        if re.fullmatch(r"\d{4}", claim.period):
+            return int(claim.period), None
+        m = re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", claim.period)
+        if m:
+            return int(claim.period[:4]), None
+        return None, f"the claim's period {claim.period!r} is not one year; ledger figures are per year"
+
+    def lookup(self, claim: Claim) -> Evidence | None:
+        name = base_metric(claim.metric)[0]
+        metric = self.vocab.metric(name)
+        if metric is None or metric.evidence != "ledger":
+            return None
+        rule = self.rules.get(name)
+        if rule is None:
+            return Evidence(self.name, None, claim.unit, claim.period, "total",
+                            note=f"not_kept: no ledger kind keeps {name} (ledger/data/claim_metrics.toml)")
+        year, problem = self._claim_year(claim)
+        if problem:
+            return Evidence(self.name, None, claim.unit, claim.period, "total", note=problem)
+        if rule.match == "rows":
+            return self._matching_rows(claim, rule, year)
+        if rule.facility_types:
+            return self._facilities(claim, rule, year)
+        return self._figure(claim, rule, year)
+
+    def _evidence(self, claim: Claim, value: float | None, unit: str, period: str, refs: list[str],
+                  drafts: list[str], note: str, **stats: float | int | None) -> Evidence:
+        pending = self._pending(refs)
+        if pending:
+            note += f"; a draft correction awaits approval ({', '.join(pending)}): the approved figure stands"
+        if value is None and drafts:
+            note = (f"only draft ledger rows for this ({len(drafts)} awaiting approval: "
+                    f"{', '.join(drafts[:5])}{' …' if len(drafts) > 5 else ''}); drafts are not evidence")
+        statistics: dict[str, float | int | None] = {"total": value, "rows": len(refs), **stats}
+        return Evidence(self.name, value, unit, period, "total", statistics=statistics, ledger_entries=tuple(refs),
+                        query=f"approved ledger rows ({self.rules_source})", note=note)
+
+    def _pending(self, refs: list[str]) -> list[str]:
+        ids = {ref.rpartition("@")[0] for ref in refs}
+        return [r.ref for r in getattr(self.view, "pending", ()) if r.row_id in ids]
+
+    def _money(self, claim: Claim, cny: float | None, rows: list[Any]) -> tuple[float | None, str, str]:
+        """A CNY figure in the claim's currency: (value, unit, note). Rows kept in the claim's own currency are
+        summed as they are; otherwise the rows' rates give nothing to convert CNY back with."""
+        if cny is None or claim.unit in ("CNY", ""):
+            return cny, "CNY", ""
+        if rows and all(r.values.get("currency") == claim.unit for r in rows):
+            amounts = [r.values.get("amount") if r.values.get("amount") is not None else r.values.get("capex")
+                       for r in rows]
+            total = sum(float(a) for a in amounts if isinstance(a, int | float))
+            return total, claim.unit, f"rows kept in {claim.unit}, compared in {claim.unit}"
+        return None, claim.unit, (f"the ledger figure is {cny:,.0f} CNY from rows in "
+                                  f"{', '.join(sorted({str(r.values.get('currency')) for r in rows}))}; the claim "
+                                  f"is in {claim.unit} and no rate to convert it back is kept")
+
+    def _rows_of(self, refs: Iterable[str]) -> list[Any]:
+        wanted = set(refs)
+        return [r for r in self.view.effective if r.ref in wanted]
+
+    def _figure(self, claim: Claim, rule: LedgerMetric, year: int | None) -> Evidence:
+        country = self._country(claim)
+        fid = (rule.country_figure if country and rule.country_figure else rule.figure) or ""
+        if "{country}" in fid:
+            if not country:
+                return Evidence(self.name, None, claim.unit, claim.period, "total",
+                                note=f"{base_metric(claim.metric)[0]} is kept per country; the claim names none "
+                                     f"(entity {claim.entity!r})")
+            fid = fid.replace("{country}", country)
+        cumulative = rule.cumulative and year is None
+        years = self._years() if cumulative else [year or self.year]
+        figures = [self.figures(y).get(fid) for y in years]
+        found = [f for f in figures if f is not None]
+        reported = [f for f in found if f.status == "reported"]
+        drafts = [d for f in found for d in f.drafts]
+        label = f"{years[0]}–{years[-1]}" if cumulative and years else str(years[0] if years else self.year)
+        if not reported:
+            why = f"no approved ledger rows for {fid} in {label}"
+            return self._evidence(claim, None, claim.unit, label, [], drafts, why)
+        refs = [ref for f in reported for ref in f.rows]
+        if rule.value_key:
+            values = [f.detail.get(rule.value_key) for f in reported]
+            value = sum(float(v) for v in values if v is not None) if any(v is not None for v in values) else None
+        else:
+            value = sum(float(f.value) for f in reported if f.value is not None)
+        unit = reported[0].unit
+        note = f"ledger figure {fid} ({reported[0].label})"
+        if cumulative:
+            have = sorted({f.year for f in reported})
+            note += (f", summed over the years with approved rows up to {self.year} "
+                     f"({have[0]}–{have[-1]}, {len(have)} year(s)): the claim has no period and is read as a "
+                     "running total")
+        if unit == "CNY":
+            value, unit, money_note = self._money(claim, value, self._rows_of(refs))
+            note += f"; {money_note}" if money_note else ""
+        extra = {k: v for k, v in reported[-1].detail.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+        return self._evidence(claim, value, unit, label, refs, drafts, note, **extra)
+
+    def _matching_rows(self, claim: Claim, rule: LedgerMetric, year: int | None) -> Evidence:
+        kind = rule.kind or ""
+        said = _words(claim.text)
+        scored: list[tuple[int, Any]] = []
+        for r in [*self.view.effective, *self.view.draft_only]:
+            if r.kind != kind or (year is not None and r.year != year):
+                continue
+            text = " ".join(str(r.values.get(k) or "") for k in ("recipient", "cause", "programme"))
+            shared = len(_words(text) & said)
+            if shared >= rule.min_shared_words:
+                scored.append((shared, r))
+        label = str(year) if year is not None else "any date"
+        if not scored:
+            return Evidence(self.name, None, claim.unit, label, "total",
+                            note=f"no {kind} row whose recipient, cause or programme matches the claim's sentence "
+                                 f"({label})")
+        best = max(s for s, _ in scored)
+        chosen = [r for s, r in scored if s == best]
+        approved = [r for r in chosen if r.approved_by]
+        drafts = [r.ref for r in chosen if not r.approved_by]
+        if not approved:
+            return self._evidence(claim, None, claim.unit, label, [], drafts, "")
+        from ultralow.ledger.rows import amount_cny
+
+        cny = sum(amount_cny(r.values) or 0.0 for r in approved)
+        value, unit, money_note = self._money(claim, cny, approved)
+        what = "; ".join(f"{r.values.get('date') or r.year} {r.values.get('recipient') or r.values.get('programme')}: "
+                         f"{r.values.get('amount'):,} {r.values.get('currency')}" for r in approved)
+        note = f"{kind} row(s) matching the claim's sentence ({best} shared words): {what}"
+        if money_note:
+            note += f"; {money_note}"
+        return self._evidence(claim, value, unit, label, [r.ref for r in approved], drafts, note)
+
+    def _facilities(self, claim: Claim, rule: LedgerMetric, year: int | None) -> Evidence:
+        country = self._country(claim)
+        rows = [r for r in [*self.view.effective, *self.view.draft_only]
+                if r.kind == "facilities" and r.values.get("facility_type") in rule.facility_types
+                and (country is None or r.country == country)]
+        opened = [r for r in rows if (r.values.get("opened_year") == year if year is not None
+                                      else int(r.values.get("opened_year") or 0) <= self.year)]
+        label = f"opened in {year}" if year is not None else f"in service at the end of {self.year}"
+        approved = [r for r in opened if r.approved_by]
+        drafts = [r.ref for r in opened if not r.approved_by]
+        note = f"approved facilities rows of type {', '.join(rule.facility_types)} {label}"
+        if not approved:
+            return self._evidence(claim, None, claim.unit, label, [], drafts,
+                                  f"no approved facilities rows of type {', '.join(rule.facility_types)} {label}")
+        return self._evidence(claim, float(len(approved)), claim.unit, label, [r.ref for r in approved], drafts, note)

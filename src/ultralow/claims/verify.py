@@ -4,8 +4,8 @@
 * ``partly_supported`` — a bound holds for the 95th percentile but not for every hour, or the figure is
   supported but the limit it is compared with is not the one the standard sets for the claim's source
   type (the reason says which);
-* ``no_evidence`` — an evidence source keeps the metric but has no data for the claim (or the source,
-  such as the social ledgers, is not there yet);
+* ``no_evidence`` — an evidence source keeps the metric but has no data for the claim (for the ledgers:
+  no approved rows of the claim's year, or only drafts, which the reason says), or no ledgers were given;
 * ``not_checkable`` — nothing the system keeps can check it (no metric recognised, a metric no source
   keeps, a change that is not recomputed).
 """
@@ -31,8 +31,9 @@ from ultralow.claims.evidence import (
 from ultralow.claims.model import CheckedClaim, Claim, Comparison, ComparisonCheck, Evidence
 from ultralow.claims.vocabulary import NamedStandard, Vocabulary, vocabulary
 
-LEDGER_PENDING = ("no ledger evidence source given: social and economic figures are checked against the "
-                  "approved ledger entries of the store")
+LEDGER_PENDING = ("no ledgers were given to the check: social, economic and community figures are checked "
+                  "against the approved ledger rows of a store (claims check --db, ultralow demo)")
+NOT_KEPT = "not_kept: "
 
 
 @dataclass(frozen=True)
@@ -258,9 +259,11 @@ def check_claim(claim: Claim, sources: Sequence[EvidenceSource], *, standards: S
                             f"changes ({claim.metric}) are not recomputed from the {kind} evidence; "
                             f"only levels are checked", comparison)
     evidence: Evidence | None = None
+    found_in: EvidenceSource | None = None
     for source in sources:
         evidence = source.lookup(claim)
         if evidence is not None:
+            found_in = source
             break
     if evidence is None:
         if metric.evidence == "ledger":
@@ -271,9 +274,21 @@ def check_claim(claim: Claim, sources: Sequence[EvidenceSource], *, standards: S
         return CheckedClaim(claim, "not_checkable", "-", None,
                             f"no evidence source keeps {name} ({metric.source})", comparison)
     if evidence.value is None:
+        if evidence.note.startswith(NOT_KEPT):
+            note = evidence.note[len(NOT_KEPT):]
+            return CheckedClaim(claim, "not_checkable", "-", replace(evidence, note=note), note, comparison)
         verdict = "not_checkable" if "names no source type" in evidence.note else "no_evidence"
         return CheckedClaim(claim, verdict, "-", evidence, evidence.note, comparison)
-    verdict, rule_text, used, reason = _judge(claim, evidence, rules)
+    judged = claim
+    override = getattr(found_in, "qualifier_for", None)
+    changed = override(claim) if callable(override) else None
+    if changed is not None and changed[0] != claim.qualifier:
+        judged = replace(claim, qualifier=changed[0])
+    verdict, rule_text, used, reason = _judge(judged, evidence, rules)
+    if judged is not claim and changed is not None:
+        reason = f"compared as {changed[0]} ({changed[1]}): {reason}"
+    if getattr(found_in, "name", "") == "ledgers" and used.note:
+        reason += f"; {used.note}"
     if comparison is not None and used.value is not None:
         below = used.value < comparison.cited.value
         reason += (f"; the evidence {used.statistic} is {'below' if below else 'not below'} the cited limit "

@@ -9,11 +9,17 @@ from ultralow.cli.claims import claims
 from ultralow.cli.compliance import compliance
 from ultralow.cli.demo import demo
 from ultralow.cli.export import export
+from ultralow.cli.ghg import cbam_command, ghg
 from ultralow.cli.hj212 import hj212
 from ultralow.cli.ingest import ingest
+from ultralow.cli.kpi import kpi
+from ultralow.cli.ledger import ledger
+from ultralow.cli.marks import marks
 from ultralow.cli.outlets import outlets
+from ultralow.cli.report import report
 from ultralow.cli.serve import serve
 from ultralow.cli.simulate import simulate
+from ultralow.cli.users import user
 from ultralow.cli.web import web
 
 
@@ -36,3 +42,10 @@ main.add_command(claims)
 main.add_command(compliance)
 main.add_command(web)
 main.add_command(outlets)
+main.add_command(user)
+main.add_command(marks)
+main.add_command(report)
+main.add_command(ledger)
+main.add_command(ghg)
+main.add_command(cbam_command)
+main.add_command(kpi)

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from ultralow import __version__
 from ultralow.app.documents import SCHEMA_VERSION
+from ultralow.app.ledgers import ledger_evidence
 from ultralow.claims import Document, extract_claims, read_document
 from ultralow.claims.check import check_texts
 from ultralow.claims.evidence import StandardsSource, packaged_standards
@@ -165,7 +166,7 @@ def gather_evidence(db: str, db_given: bool, config: str, year: int | None, hour
 def check(ctx: click.Context, files: tuple[str, ...], db: str, config: str, fmt: str, year: int | None,
           hours_file: str | None, rules_file: str | None) -> None:
     """Extract the claims of FILE… and check each against the evidence: CEMS hours of the store (the
-    compliance engine is run on --db), the standards' limits and, later, the ledgers. Prints verdicts
+    compliance engine is run on --db), the standards' limits and the store's approved ledger rows. Prints verdicts
     (supported, contradicted, partly_supported, no_evidence, not_checkable) with rule, evidence and reason,
     and the figures that disagree across documents. Exit 0 when the check ran (contradictions are results)."""
     problems: list[str] = []
@@ -197,9 +198,10 @@ def check(ctx: click.Context, files: tuple[str, ...], db: str, config: str, fmt:
             _err(line)
         _err(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}")
         sys.exit(1)
+    ledgers = ledger_evidence(db, year) if Path(db).exists() else None  # approved ledger rows (ultralow.app)
     result = check_texts(documents, hours=evidence.hours, emissions=evidence.emissions,
-                         standards=evidence.standards, rules=rules)
-    result.evidence = {**evidence.info, **result.evidence}
+                         standards=evidence.standards, rules=rules, sources=[ledgers[0]] if ledgers else ())
+    result.evidence = {**evidence.info, **result.evidence, "ledgers": ledgers[1] if ledgers else None}
     if fmt == "json":
         document = {"schema_version": SCHEMA_VERSION, **result.to_json(files)}
         click.echo(json.dumps(document, ensure_ascii=False, default=str))

@@ -13,15 +13,17 @@ from rich.console import Console
 from ultralow.cli.claims import print_check
 from ultralow.cli.options import db_option, format_option
 from ultralow.demo.job import DemoError, DemoOptions, run_demo
+from ultralow.demo.ops_login import demo_login, login_hint
 from ultralow.demo.render import RichSteps, print_summary, summary_json
 from ultralow.demo.scenario import ScenarioError
-from ultralow.demo.site import DEFAULT_HTTP_PORT, site_hint, site_service
+from ultralow.demo.site import DEFAULT_HTTP_PORT, site_hint, site_service, site_url
 from ultralow.ingest import Pipeline
 from ultralow.receiver.events import EventLog
 from ultralow.receiver.server import Receiver
 from ultralow.receiver.services import run_until_signalled
 from ultralow.registry import Registry, RegistryError
 from ultralow.store import Store, StoreError
+from ultralow.web.ops.feed import LiveFeed
 
 
 @click.command()
@@ -73,15 +75,19 @@ def serve_store(db: Path, registry: Registry, port: int, err: Console, http_port
     Ctrl-C."""
     with Store(db) as store:
         receiver = Receiver(Pipeline(store, registry).accept, host="127.0.0.1", port=port, events=EventLog())
+        feed = LiveFeed(registry, receiver)
+        receiver.observers.append(feed.observe)
+        login = demo_login(store, registry)
 
         def on_site(event: str, **fields: object) -> None:
             if event == "web_listening":
-                err.print(site_hint(db, int(str(fields["url"]).rsplit(":", 1)[1].strip("/")), serving=True),
-                          markup=False, highlight=False, soft_wrap=True)
+                bound = int(str(fields["url"]).rsplit(":", 1)[1].strip("/"))
+                err.print(site_hint(db, bound, serving=True), markup=False, highlight=False, soft_wrap=True)
+                err.print(login_hint(site_url(bound), *login), markup=False, highlight=False, soft_wrap=True)
             else:
                 receiver.events.emit(event, **fields)
 
-        site = site_service(store, registry, http_port, emit=on_site)
+        site = site_service(store, registry, http_port, emit=on_site, ops_feed=feed)
         err.print(f"serving {db}: HJ 212 receiver on 127.0.0.1:{port} (Ctrl-C to stop)", markup=False,
                   highlight=False, soft_wrap=True)
         try:

@@ -19,6 +19,7 @@ from ultralow.receiver.limits import BOUNDS, ReceiverLimits
 from ultralow.receiver.server import Receiver
 from ultralow.receiver.services import Service, run_until_signalled
 from ultralow.store.local_api import LocalApi
+from ultralow.web.ops.feed import LiveFeed
 from ultralow.web.options import http_options
 from ultralow.web.service import DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, SiteService
 
@@ -85,10 +86,12 @@ def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, 
     # the store and read a snapshot it publishes (ultralow.store.reading)
     services: list[Service] = [LocalApi(store, health=receiver.health, emit=receiver.events.emit), receiver]
     if not no_web:
+        feed = LiveFeed(registry, receiver)  # the dashboard's live view, fed after each commit
+        receiver.observers.append(feed.observe)
         services.append(SiteService(
             store, registry, host=setting(http_host, settings, "http_host", DEFAULT_HTTP_HOST),
             port=setting(http_port, settings, "http_port", DEFAULT_HTTP_PORT),
-            reports_dir=Path(reports_dir) if reports_dir else None, emit=receiver.events.emit))
+            reports_dir=Path(reports_dir) if reports_dir else None, emit=receiver.events.emit, ops_feed=feed))
     try:
         uvloop.run(run_until_signalled(services))
     except OSError as exc:

@@ -25,7 +25,8 @@ import pyarrow as pa
 from ultralow.app import Application
 from ultralow.cems import Period
 from ultralow.claims import check_texts, corpus_dir, packaged_standards, read_document
-from ultralow.demo import live, load, summary
+from ultralow.claims.evidence import LedgerEvidence
+from ultralow.demo import ledgers, live, load, summary
 from ultralow.demo.group import group_for_run
 from ultralow.demo.marker import has_marker, write_marker
 from ultralow.demo.scenario import Scenario, read_scenario
@@ -100,6 +101,7 @@ class DemoRun:
     findings: dict[str, dict[str, int]] = field(default_factory=dict)
     incidents: list[summary.IncidentCheck] = field(default_factory=list)
     claims: dict[str, Any] = field(default_factory=dict)
+    ledgers: ledgers.DemoLedgers | None = None
 
     @property
     def total_seconds(self) -> float:
@@ -191,10 +193,17 @@ def run_demo(options: DemoOptions, display: StepDisplay, receiver_log: io.String
             demo.counts = read_counts(store)
             note["detail"] = (f"{demo.counts.readings:,} readings, {demo.counts.raw_frames:,} raw frames, "
                               f"{demo.counts.quarantine:,} quarantined")
+        with steps.step("ledgers") as note:
+            demo.ledgers = ledgers.load_demo_ledgers(store, registry, scenario.start.year)
+            note["detail"] = (f"{demo.ledgers.imported.totals['rows']:,} SYNTHETIC ledger rows imported with evidence, "
+                              f"{demo.ledgers.approved:,} approved, {len(demo.ledgers.view.pending)} correction left draft")
     finally:
         store.close()
     planted = [p for y in years for p in y.planted]
     tables = _compliance(steps, options.db, registry, period, planted, demo)
+    with steps.step("kpis, ghg, cbam") as note:
+        ledgers.compute_figures(demo.ledgers, registry, tables["emissions"])
+        note["detail"] = f"from the approved ledgers of {demo.ledgers.year}"
     _claims(steps, demo, tables)
     return demo
 
@@ -281,8 +290,9 @@ def _claims(steps: _Steps, demo: DemoRun, tables: dict[str, pa.Table]) -> None:
             note["detail"] = demo.claims["message"]
             return
         documents = [read_document(p) for p in paths]
+        sources = [LedgerEvidence(demo.ledgers.view, demo.ledgers.year)] if demo.ledgers else []
         result = check_texts(documents, hours=tables["hours"], outlets=demo.registry.outlets_table(),
-                             emissions=tables["emissions"], standards=packaged_standards())
+                             emissions=tables["emissions"], standards=packaged_standards(), sources=sources)
         result.evidence = {"db": demo.db, "period": demo.period.as_dict(), "engine": "ultralow.cems.run",
                            "synthetic": True, **result.evidence}
         demo.claims = {"available": True, "result": result, "documents": [str(p) for p in paths]}

@@ -16,6 +16,7 @@ from rich.progress import (
 
 from ultralow.app.documents import SCHEMA_VERSION
 from ultralow.demo.job import DemoRun, period_label
+from ultralow.demo.ledgers import print_ledger_summary
 from ultralow.demo.summary import as_json
 from ultralow.hj212 import code_tables
 from ultralow.terminal_tables import Column, Legend, print_fitted, print_legend
@@ -140,6 +141,7 @@ def print_summary(demo: DemoRun, console: Console) -> None:
 
     if not demo.claims.get("available"):
         _say(console, f"Claim check: {demo.claims.get('message', '')}")
+    print_ledger_summary(demo.ledgers, console, demo.claims["result"].checked if demo.claims.get("available") else None)
 
     steps = [[step.name, f"{step.seconds:.1f}", step.detail] for step in demo.steps]
     steps.append(["total", f"{demo.total_seconds:.1f}", "from an empty store to the summary"])
@@ -171,6 +173,8 @@ def summary_json(demo: DemoRun) -> dict[str, Any]:
         "findings": demo.findings,
         "incidents": as_json(demo.incidents),
         "claims": claims_json(demo),
+        "ledgers": demo.ledgers.to_json(demo.claims["result"].checked if demo.claims.get("available") else None)
+        if demo.ledgers else None,
         "steps": [{"name": s.name, "seconds": round(s.seconds, 3), "detail": s.detail} for s in demo.steps],
         "total_seconds": round(demo.total_seconds, 3),
     }

@@ -24,6 +24,7 @@ def site_hint(db: Path, port: int, serving: bool) -> str:
     return f"site: `ultralow web --db {db}{flag}` serves it at {site_url(port)}"
 
 
-def site_service(store: Store, registry: Registry, port: int, emit: Any = None) -> SiteService:
-    """The site on 127.0.0.1:``port`` reading the demo store (its figures are built once it listens)."""
-    return SiteService(store, registry, host=DEFAULT_HTTP_HOST, port=port, emit=emit)
+def site_service(store: Store, registry: Registry, port: int, emit: Any = None, ops_feed: Any = None) -> SiteService:
+    """The site on 127.0.0.1:``port`` reading the demo store (its figures are built once it listens); the
+    dashboard's live view is fed by ``ops_feed`` (the receiver's observer)."""
+    return SiteService(store, registry, host=DEFAULT_HTTP_HOST, port=port, emit=emit, ops_feed=ops_feed)

@@ -107,13 +107,15 @@ def air_emissions(ctx: Context) -> Result:
     tonnes: dict[str, float] = {}
     for row in table:
         name = A1_1_POLLUTANTS.get(str(row.get("code")))
-        mass = row.get("mass_t")
-        if mass is None and row.get("mass_kg") is not None:
-            mass = float(row["mass_kg"]) / 1000.0
+        if row.get("year") is not None and int(row["year"]) != ctx.year:
+            continue
+        mass = row.get("total_t")  # the engine's annual total: measured + HJ 75 substitutes (t)
+        if mass is None and row.get("total_kg") is not None:
+            mass = float(row["total_kg"]) / 1000.0
         if name and mass is not None:
             tonnes[name] = tonnes.get(name, 0.0) + float(mass)
     if not tonnes:
-        return Result(None, reason="the engine's emissions hold no SO2, NOx or PM totals")
+        return Result(None, reason=f"the engine's emissions hold no SO2, NOx or PM totals for {ctx.year}")
     return Result(sum(tonnes.values()), breakdown={f"{k}_t": v for k, v in tonnes.items()},
                   extra={"engine": "ultralow.cems.run (HJ 75 annual emissions with substitution)",
                          "outlets": sorted({str(r.get("outlet_id")) for r in table})})

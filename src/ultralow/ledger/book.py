@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -119,6 +119,7 @@ def import_files(store: Store, paths: Sequence[Path], bases: Mapping[str, str], 
         import_id = int(row[0]) if row else 0
         for path, kind_id, rows in checked:
             new_rows = new_revisions = unchanged = 0
+            inserts: list[list[Any]] = []
             for r in rows:
                 sha = _content_sha(r)
                 prior = latest.get(r.row_id)
@@ -130,13 +131,14 @@ def import_files(store: Store, paths: Sequence[Path], bases: Mapping[str, str], 
                     new_rows += 1
                 else:
                     new_revisions += 1
-                con.execute(
-                    "INSERT INTO ledger_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [r.row_id, revision, r.kind, r.year, r.base, r.country,
-                     json.dumps(r.values, sort_keys=True, default=str), sha, r.evidence_document,
-                     r.evidence_sha256, r.entered_by, r.entered_at, stamp, r.source, r.line,
-                     None if prior is None else prior[0]])
+                inserts.append([r.row_id, revision, r.kind, r.year, r.base, r.country,
+                                json.dumps(r.values, sort_keys=True, default=str), sha, r.evidence_document,
+                                r.evidence_sha256, r.entered_by, r.entered_at, stamp, r.source, r.line,
+                                None if prior is None else prior[0]])
                 latest[r.row_id] = (revision, sha)
+            if inserts:
+                con.executemany("INSERT INTO ledger_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                inserts)
             import_id += 1
             con.execute("INSERT INTO ledger_imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [import_id, str(path), sha256_file(path), kind_id, len(rows), new_rows, new_revisions,
@@ -207,12 +209,14 @@ def approve(store: Store, refs: Sequence[str], approver: str, note: str | None =
         raise LedgerError(["--by: an approver's name is required"])
     problems: list[str] = []
     chosen: list[Revision] = []
+    chains: dict[str, list[Revision]] = {}
+    for r in revisions(store, latest_only=False):  # ledgers are small: one read for every ref
+        chains.setdefault(r.row_id, []).append(r)
     for ref in refs:
         row_id, rev = parse_ref(ref)
-        try:
-            chain = history(store, row_id)
-        except LedgerError as exc:
-            problems += exc.problems
+        chain = chains.get(row_id)
+        if not chain:
+            problems.append(f"{row_id}: no such ledger row")
             continue
         target = chain[-1] if rev is None else next((r for r in chain if r.revision == rev), None)
         if target is None:
@@ -226,11 +230,12 @@ def approve(store: Store, refs: Sequence[str], approver: str, note: str | None =
     if problems:
         raise LedgerError(problems)
     stamp = now or datetime.now(UTC)
+    chosen = list({r.ref: r for r in chosen}.values())  # a ref given twice is approved once
     with store.transaction() as con:
-        for r in chosen:
-            con.execute("INSERT INTO ledger_approvals VALUES (?, ?, ?, ?, ?)",
-                        [r.row_id, r.revision, approver, stamp, note])
-    return [history(store, r.row_id)[r.revision - 1] for r in chosen]
+        if chosen:
+            con.executemany("INSERT INTO ledger_approvals VALUES (?, ?, ?, ?, ?)",
+                            [[r.row_id, r.revision, approver, stamp, note] for r in chosen])
+    return [replace(r, approved_by=approver, approved_at=stamp) for r in chosen]
 
 
 def drafts(store: Store, kind: str | None = None, year: int | None = None) -> list[Revision]:
@@ -245,6 +250,7 @@ class LedgerView:
 
     effective: tuple[Revision, ...]
     draft_only: tuple[Revision, ...]
+    pending: tuple[Revision, ...] = ()  # draft corrections newer than a row's effective revision
 
     def rows(self, kind: str, *, year: int | None = None, years: tuple[int, int] | None = None
              ) -> list[Revision]:
@@ -263,16 +269,40 @@ def ledger_view(store: Store) -> LedgerView:
         by_row.setdefault(r.row_id, []).append(r)
     effective: list[Revision] = []
     draft_only: list[Revision] = []
+    pending: list[Revision] = []
     for chain in by_row.values():
         approved = [r for r in chain if r.approved_by]
         if approved:
             effective.append(approved[-1])
+            pending += [r for r in chain if r.revision > approved[-1].revision and not r.approved_by]
         else:
             draft_only.append(chain[-1])
-    return LedgerView(tuple(effective), tuple(draft_only))
+    return LedgerView(tuple(effective), tuple(draft_only), tuple(pending))
 
 
 def has_ledgers(store: Store) -> bool:
     with store.lock:
         row = store.con.execute("SELECT count(*) FROM ledger_rows").fetchone()
     return bool(row and row[0])
+
+
+def view_of(rows: Iterable[Mapping[str, Any]], *, approver: str = "approver") -> LedgerView:
+    """A view of plain rows, for calculations outside a store (hand-worked cases, what-if figures).
+
+    Each row: ``kind``, ``values`` and optionally ``row_id``, ``year`` (else from ``month``/``date``/``year``
+    in the values), ``base``, ``country``, ``revision`` (1), ``approved`` (True) and ``replaces`` (None).
+    """
+    effective: list[Revision] = []
+    drafts: list[Revision] = []
+    stamp = datetime(2026, 1, 31, tzinfo=UTC)
+    for n, row in enumerate(rows, start=1):
+        values = dict(row["values"])
+        stamp_value = values.get("year") or values.get("month") or values.get("date") or values.get("opened_year")
+        year = int(row.get("year") or str(stamp_value)[:4])
+        approved = bool(row.get("approved", True))
+        r = Revision(str(row.get("row_id") or f"{row['kind']}/{n}"), int(row.get("revision", 1)), str(row["kind"]),
+                     year, row.get("base"), row.get("country"), values, "evidence.pdf", "0" * 64, "clerk",
+                     date(2026, 1, 20), stamp, "view_of", n, row.get("replaces"),
+                     approver if approved else None, stamp if approved else None)
+        (effective if approved else drafts).append(r)
+    return LedgerView(tuple(effective), tuple(drafts))

@@ -155,15 +155,20 @@ def social_figures(view: LedgerView, year: int, home_country: str = "CN") -> lis
                lambda r: True, total_cny("capex")),
         figure(view, "government.payments", "Taxes and payments to government", "CNY", y,
                "payments_to_government", lambda r: True, total_cny()),
+        figure(view, "revenue.total", "Turnover", "CNY", y, "revenue", lambda r: True, total_cny()),
     ]
     for ftype in ("clinic", "medical_station", "school", "kindergarten", "community_centre"):
         out.append(figure(view, f"facilities.{ftype}", f"Facilities in service: {ftype.replace('_', ' ')}",
                           "count", y, "facilities", where(facility_type=ftype),
                           count_rows, years=(1900, y)))
-    for country in _countries(view, y, ("workforce", "payments_to_government", "community_investment")):
+    for country in _countries(view, y, ("workforce", "payments_to_government", "community_investment", "revenue")):
         c = country
         out.append(figure(view, f"government.payments.{c}", f"Payments to government, {c}", "CNY", y,
                           "payments_to_government", where(country=c), total_cny(), country=c))
+        out.append(figure(view, f"workforce.employees.{c}", f"Employees at year end, {c}", "people", y,
+                          "workforce", where(employee=True, country=c), total("headcount"), country=c))
+        out.append(figure(view, f"revenue.{c}", f"Turnover, {c}", "CNY", y, "revenue", where(country=c),
+                          total_cny(), country=c))
         if c == home_country:
             continue
         out += [

@@ -135,6 +135,85 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             )""",
         ),
     ),
+    Migration(
+        30,
+        "operations dashboard: users, sessions, the audit trail, marks with withdrawals, alarms and acks",
+        (
+            """CREATE TABLE users (
+                name VARCHAR PRIMARY KEY,
+                role VARCHAR NOT NULL,
+                password_hash VARCHAR NOT NULL,
+                created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                created_by VARCHAR NOT NULL,
+                disabled BOOLEAN NOT NULL DEFAULT false,
+                failed_logins INTEGER NOT NULL DEFAULT 0,
+                locked_until TIMESTAMP WITH TIME ZONE
+            )""",
+            # the cookie carries the token; the store keeps only its SHA-256
+            """CREATE TABLE sessions (
+                token_sha256 VARCHAR PRIMARY KEY,
+                user_name VARCHAR NOT NULL,
+                csrf_token VARCHAR NOT NULL,
+                created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                expires_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                ended_at TIMESTAMP WITH TIME ZONE,
+                peer VARCHAR
+            )""",
+            # append-only: rows are inserted by ultralow.app.ops.audit and never updated or deleted
+            """CREATE TABLE audit_log (
+                audit_id BIGINT PRIMARY KEY,
+                recorded_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                actor VARCHAR NOT NULL,
+                action VARCHAR NOT NULL,
+                target VARCHAR,
+                before_json VARCHAR,
+                after_json VARCHAR,
+                peer VARCHAR
+            )""",
+            """CREATE TABLE mark_entries (
+                mark_id BIGINT PRIMARY KEY,
+                outlet_id VARCHAR NOT NULL,
+                code VARCHAR,
+                start_time TIMESTAMP NOT NULL,
+                end_time TIMESTAMP NOT NULL,
+                mark_type VARCHAR NOT NULL,
+                reason VARCHAR NOT NULL,
+                entered_by VARCHAR NOT NULL,
+                entered_at TIMESTAMP WITH TIME ZONE NOT NULL
+            )""",
+            """CREATE TABLE mark_withdrawals (
+                mark_id BIGINT PRIMARY KEY,
+                withdrawn_by VARCHAR NOT NULL,
+                withdrawn_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                reason VARCHAR NOT NULL
+            )""",
+            # the table the engine reads (docs/contracts.md): marks in force, withdrawn ones left out
+            """CREATE VIEW marks AS
+               SELECT e.outlet_id, e.code, e.start_time, e.end_time, e.mark_type,
+                      'mark ' || e.mark_id || ' by ' || e.entered_by AS origin, e.reason
+               FROM mark_entries AS e ANTI JOIN mark_withdrawals AS w ON e.mark_id = w.mark_id""",
+            """CREATE TABLE alarms (
+                alarm_id BIGINT PRIMARY KEY,
+                kind VARCHAR NOT NULL,
+                outlet_id VARCHAR NOT NULL,
+                code VARCHAR NOT NULL,
+                hour TIMESTAMP NOT NULL,
+                utc_offset_min SMALLINT NOT NULL,
+                value_mg_m3 DOUBLE NOT NULL,
+                limit_mg_m3 DOUBLE NOT NULL,
+                threshold_mg_m3 DOUBLE NOT NULL,
+                limit_set VARCHAR,
+                raised_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                UNIQUE (kind, outlet_id, code, hour)
+            )""",
+            """CREATE TABLE alarm_acks (
+                alarm_id BIGINT NOT NULL,
+                acked_by VARCHAR NOT NULL,
+                acked_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                comment VARCHAR NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST_VERSION: Final = MIGRATIONS[-1].version

@@ -44,10 +44,15 @@ def create_app(context: WebContext, *, subapps: Sequence[SubApp] | None = None,
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         if build_on_start and state.build is None:
             state.start_refresh()  # in a worker thread: the server answers at once
+        for hook in context.on_start:
+            hook()
         yield
+        for hook in context.on_shutdown:
+            hook()
 
     app = Starlette(routes=[*mounted, *site_routes], middleware=[Middleware(SecurityHeaders)],
                     exception_handlers={404: not_found}, lifespan=lifespan)
     app.state.context = context
     app.state.site = state
+    app.state.before_stop = context.before_stop  # called by WebServer.stop before it waits for connections
     return app

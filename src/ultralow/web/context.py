@@ -3,8 +3,10 @@ corpus texts whose claims the site checks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ultralow.app import Application
 from ultralow.registry import Registry
@@ -21,6 +23,14 @@ class WebContext:
     reports_dir: Path
     corpus_dir: Path | None = None
     refresh_interval_s: float = 60.0  # how often a changed store may trigger a rebuild of the figures
+    # the dashboard (ultralow.web.ops): the receiver's live feed when it runs in this process, and how often
+    # the running hours are judged
+    ops_feed: Any = None
+    ops_interval_s: float = 10.0
+    # hooks of sub-applications: when the server starts, before it stops (streams end), after it stopped
+    on_start: list[Callable[[], None]] = field(default_factory=list)
+    before_stop: list[Callable[[], None]] = field(default_factory=list)
+    on_shutdown: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def store(self) -> Store:

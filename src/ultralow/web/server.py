@@ -73,6 +73,9 @@ class WebServer:
             self.on_listening(self.url)
 
     async def stop(self) -> None:
+        # long-lived responses (the dashboard's event streams) end first: uvicorn waits for every connection
+        for hook in getattr(getattr(self.app, "state", None), "before_stop", ()):
+            hook()
         self.server.should_exit = True
         if self._task is not None:
             await self._task

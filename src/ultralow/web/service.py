@@ -29,9 +29,9 @@ class SiteService:
 
     def __init__(self, store: Store, registry: Registry, *, host: str = DEFAULT_HTTP_HOST,
                  port: int = DEFAULT_HTTP_PORT, reports_dir: Path | None = None,
-                 emit: Callable[..., Any] | None = None) -> None:
+                 emit: Callable[..., Any] | None = None, ops_feed: Any = None) -> None:
         context = WebContext(app=Application.from_store(ReaderStore(store), registry=registry),
-                             reports_dir=reports_dir or default_reports_dir(store.path))
+                             reports_dir=reports_dir or default_reports_dir(store.path), ops_feed=ops_feed)
         self.context = context
         self.emit = emit or (lambda event, **fields: None)
         self.app = create_app(context)

@@ -23,4 +23,6 @@ class SubApp:
 
 def registered() -> tuple[SubApp, ...]:
     """The sub-applications ``ultralow serve`` and ``ultralow web`` mount (one line each, import inside)."""
-    return ()
+    from ultralow.web import ops
+
+    return (SubApp("/ops", ops.build),)
