@@ -46,7 +46,12 @@ def test_every_dataset_pages_with_the_dictionary_columns(demo_site: str) -> None
         assert body["dataset"] == dataset.name and body["page"] == 1
         for row in body["data"]:
             assert set(row) == set(dataset.column_names), dataset.name
-    assert httpx.get(f"{demo_site}/api/v1/kpis").json()["data"] == []  # no ledger yet: nothing made up
+    kpis = {r["kpi"]: r for r in httpx.get(f"{demo_site}/api/v1/kpis").json()["data"]}
+    # the demo's approved ledgers of 2025 feed the KPIs; one not reported says why and has no value
+    assert kpis["A1.2"]["status"] == "reported" and kpis["A1.2"]["period"] == "2025" and kpis["A1.2"]["value"] > 0
+    assert all(r["value"] is None and r["reason"] for r in kpis.values() if r["status"] == "explain")
+    assert httpx.get(f"{demo_site}/api/v1/kpis", params={"status": "explain"}).json()["total"] == sum(
+        1 for r in kpis.values() if r["status"] == "explain")
 
 
 def test_hours_filters_and_paging(demo_site: str) -> None:
@@ -113,3 +118,27 @@ def test_search_terms_are_escaped_where_echoed(demo_site: str) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     switch = httpx.get(f"{demo_site}/zh/search", params={"q": evil}).text
     assert 'href="/en/search?q=%22%3E%3Cscript' in switch  # the switch link keeps the query, encoded
+
+
+def test_social_and_overseas_show_approved_ledger_figures_with_evidence(demo_site: str) -> None:
+    social = httpx.get(f"{demo_site}/en/social").text
+    # donations 2025: the two approved demo rows, 3,000,000 + 5,500,000 = 8,500,000 CNY = 8.5 million CNY
+    assert 'data-figure="donations.total"' in social and "8.5" in social and "million CNY" in social
+    assert 'href="/en/evidence/ledger/donations.total"' in social
+    assert "No approved ledger figures yet" not in social
+    evidence = httpx.get(f"{demo_site}/en/evidence/ledger/donations.total")
+    assert evidence.status_code == 200
+    assert evidence.text.count("donations/2025-") == 2 and "3000000.0" in evidence.text and "5500000.0" in evidence.text
+    assert httpx.get(f"{demo_site}/en/evidence/ledger/no.such.figure").status_code == 404
+    overseas = httpx.get(f"{demo_site}/en/overseas").text
+    assert 'data-figure="community.statutory_share.GN"' in overseas and "meets the statutory minimum" in overseas
+    assert 'data-figure="workforce.local_employees.ID"' in overseas
+    zh = httpx.get(f"{demo_site}/zh/social").text
+    assert "捐赠" in zh and "百万元" in zh
+
+
+def test_without_ledgers_the_pages_say_there_are_no_approved_figures(live_site: str) -> None:
+    for page in ("social", "overseas"):
+        text = httpx.get(f"{live_site}/en/{page}").text
+        assert "No approved ledger figures yet" in text
+        assert "data-figure=" not in text

@@ -90,13 +90,17 @@ DATASETS: tuple[Dataset, ...] = (
         Column("nox_t", "number", "t", "nitrogen oxides (as NO2), measured + substituted"),
         Column("pm_t", "number", "t", "particulate matter, measured + substituted"),
     ), ("base",)),
-    Dataset("kpis", "KPIs", "HKEX ESG Code and GRI indicators from the ledgers and GHG accounts (empty until "
-            "the ledger evidence is in the store).", (
-        Column("kpi", "string", "", "indicator id"),
-        Column("value", "number", "", "value"),
-        Column("unit", "string", "", "unit"),
-        Column("period", "string", "", "period"),
-    )),
+    Dataset("kpis", "KPIs", "HKEX ESG Code KPIs (with GRI references) from the approved ledger rows and the GHG "
+            "accounts of the site's ledger year (empty when no ledger row is approved).", (
+        Column("kpi", "string", "", "indicator id (HKEX ESG Code Part C / D)"),
+        Column("title", "string", "", "what the indicator measures"),
+        Column("value", "number", "", "value (null unless reported)"),
+        Column("unit", "string", "", "unit of value"),
+        Column("period", "string", "", "reporting year"),
+        Column("status", "string", "", "reported, explain or not_applicable"),
+        Column("reason", "string", "", "why a KPI is not reported (null when reported)"),
+        Column("ledger_rows", "integer", "count", "approved ledger rows behind the value"),
+    ), ("status",)),
     Dataset("claims", "Claims", "Every quantitative claim of the corpus texts with its verdict.", (
         Column("id", "string", "", "claim id (document:number)"),
         Column("document", "string", "", "document the claim is in"),

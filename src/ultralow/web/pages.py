@@ -71,6 +71,7 @@ def routes(context: WebContext, state: SiteState) -> tuple[list[BaseRoute], Call
         ("/data", data.data),
         ("/outlets/{outlet:str}", outlet.outlet),
         ("/evidence/rollup/{base:str}/{source_type:str}", evidence.rollup),
+        ("/evidence/ledger/{figure:str}", evidence.ledger),
         ("/evidence/performance/{base:str}/{source_type:str}/{code:str}", evidence.performance),
         ("/charts/monthly-tonnes.svg", evidence.monthly_tonnes_svg),
         ("/charts/outlet/{outlet:str}/{code:str}/{month:int}.svg", evidence.outlet_svg),

@@ -49,6 +49,39 @@ GHG_METRICS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# Labels of the ledger figures (ultralow.ledger.figures ids; a per-country id ends in ".<country>")
+FIGURE_LABELS: dict[str, str] = {
+    "workforce.employees": N_("Employees at year end"),
+    "workforce.rural_share": N_("Employees of rural origin"),
+    "housing.units_cumulative": N_("Homes sold to employees at cost (cumulative)"),
+    "facilities.clinic": N_("Clinics in service"),
+    "facilities.medical_station": N_("Medical stations in service"),
+    "facilities.school": N_("Schools in service"),
+    "facilities.kindergarten": N_("Kindergartens in service"),
+    "donations.total": N_("Donations"),
+    "trees.planted": N_("Trees planted"),
+    "volunteering.volunteers": N_("Volunteers (sum over events)"),
+    "volunteering.hours": N_("Volunteer hours"),
+    "community.voluntary": N_("Voluntary community investment"),
+    "safety.fatalities": N_("Work-related fatalities (employees and contractors)"),
+    "workforce.local_employees": N_("Local employees"),
+    "workforce.local_share": N_("Local nationals among employees"),
+    "workforce.local_contractors": N_("Local contractors' workers"),
+    "government.payments": N_("Taxes and payments to government"),
+    "community.spend": N_("Community spending (statutory and voluntary)"),
+    "community.statutory_share": N_("Statutory community contribution as a share of turnover"),
+}
+
+
+def figure_label(figure: Any, gettext: Any) -> str:
+    """The page label of a ledger figure (translated), its own label when the page has none."""
+    fid = figure.id
+    if fid not in FIGURE_LABELS and figure.country and fid.endswith("." + figure.country):
+        fid = fid[: -len(figure.country) - 1]
+    label = FIGURE_LABELS.get(fid)
+    return str(gettext(label)) if label else str(figure.label)
+
+
 class Pages:
     def __init__(self, context: WebContext, state: SiteState) -> None:
         self.context = context
@@ -140,10 +173,17 @@ class Pages:
             })
         return self.page(request, "esg.html", "esg", _("Environmental, Social and Governance"), values)
 
+    def ledgers(self) -> site.LedgerFigures:
+        build = self.state.build
+        return build.figures.ledgers if build is not None else site.LedgerFigures(None)
+
     async def social(self, request: Request) -> Response:
         _ = self.gettext(request)
-        return self.page(request, "social.html", "social", _("Social Responsibility and Public Welfare"),
-                         {"metrics": SOCIAL_METRICS})
+        ledgers = self.ledgers()
+        return self.page(request, "social.html", "social", _("Social Responsibility and Public Welfare"), {
+            "metrics": SOCIAL_METRICS, "ledgers": ledgers, "figures": ledgers.select(site.SOCIAL_FIGURES),
+            "figure_label": lambda f: figure_label(f, self.gettext(request)),
+        })
 
     async def overseas(self, request: Request) -> Response:
         _ = self.gettext(request)
@@ -153,8 +193,11 @@ class Pages:
         if build is not None and build.figures.judgement is not None:
             ids = {b.id for b in bases}
             rows = [r for r in site.rollup_rows(build.figures.judgement) if r["base"] in ids]
+        ledgers = self.ledgers()
         return self.page(request, "overseas.html", "overseas", _("Overseas Contribution"), {
-            "bases": bases, "metrics": OVERSEAS_METRICS, "rollups": rows,
+            "bases": bases, "metrics": OVERSEAS_METRICS, "rollups": rows, "ledgers": ledgers,
+            "country_figures": {c: ledgers.select(site.OVERSEAS_FIGURES, c) for c in {b.country for b in bases}},
+            "figure_label": lambda f: figure_label(f, self.gettext(request)),
         })
 
     async def reports(self, request: Request) -> Response:
