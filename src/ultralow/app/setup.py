@@ -33,14 +33,32 @@ def limit_set_problems(registry: Registry, catalog: LimitCatalog | None = None) 
     for outlet in registry.outlets:
         for entry in outlet.limit_sets:
             set_id = entry.split(":", 1)[0]
+            line = _line_of(registry.text, outlet.id, entry)
+            here = f"{where}:{line}" if line else where
             if set_id not in known_sets:
-                problems.append(f"{where}: outlet {outlet.id}: limit_sets: unknown set {entry!r} "
+                problems.append(f"{here}: outlet {outlet.id}: limit_sets: unknown set {entry!r} "
                                 f"(known: {', '.join(sorted(known_sets))})")
             elif entry not in known_keys:
                 conditions = sorted(k.split(":", 1)[1] for k in known_keys if k.startswith(set_id + ":"))
-                problems.append(f"{where}: outlet {outlet.id}: limit_sets: {set_id} has no condition "
+                problems.append(f"{here}: outlet {outlet.id}: limit_sets: {set_id} has no condition "
                                 f"{entry.split(':', 1)[1]!r} (known: {', '.join(conditions) or 'none'})")
     return problems
+
+
+def _line_of(text: str | None, outlet_id: str, entry: str) -> int | None:
+    """The line (1-based) of ``entry`` in the outlet's ``limit_sets`` in the registry text, if it can be found."""
+    if not text:
+        return None
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if re.match(rf'\s*id\s*=\s*"{re.escape(outlet_id)}"', line)), None)
+    if start is None:
+        return None
+    for i in range(start, len(lines)):
+        if i > start and lines[i].strip().startswith("[["):
+            break
+        if f'"{entry}"' in lines[i] or f"'{entry}'" in lines[i]:
+            return i + 1
+    return None
 
 
 def checked_registry(registry: Registry, catalog: LimitCatalog | None = None) -> Registry:
