@@ -3,7 +3,11 @@
 Prints, per label set (tuned = texts the rules were developed on, heldout1-3 = texts written and labelled
 after the extractor was considered done, fresh1-5 = further disclosure forms (HKEX KPI tables, GRI content
 index, CSR reports, press releases, climate metrics, "at a glance" pages) each labelled by hand before the
-extractor was first run on it, corpus = the shared corpus read from ../shared/corpus), then per text:
+extractor was first run on it, dev = issue 11's development set of real-style texts (English prose, a
+plain-text KPI table, Chinese prose and tables, an HTML page with tables, a WeasyPrint PDF with tables) labelled
+before the first run and then tuned on, unseen = issue 11's held-out texts (Markdown, plain text with an aligned
+table, PDF) labelled at the same time and never tuned on, corpus = the shared corpus read from
+../shared/corpus; first-run figures of every set are in its label files or the issue's note), then per text:
 precision and recall of extraction (a claim is right when value, unit and metric are all right), found
 (a claim at the labelled place, right or not), and agreement of qualifier / period / scope / compared_to
 on the right claims. A baseline measured in the same run — every number followed by a unit word, with

@@ -1,4 +1,4 @@
-"""Receiver load: N virtual loggers on N connections against ``ultralow serve`` in its own process.
+"""Receiver load: N virtual loggers on N connections against ``ultralow serve --no-web`` in its own process.
 
 Prints acknowledged (durable) packets per second, p50/p99 acknowledgement latency and the server's peak
 RSS, and the same figures for a baseline measured in the same run: the same load against the same
@@ -169,10 +169,13 @@ def report(label: str, tally: Tally, seconds: float, rss: int) -> dict[str, floa
     p50 = statistics.median(lat) if lat else float("nan")
     p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))] if lat else float("nan")
     rate = tally.acked_in_window / seconds
+    # CPU per acknowledgement depends far less on what else the machine runs than the rate does
+    cpu_per_ack_us = tally.server_cpu_s / tally.acked_in_window * 1e6 if tally.acked_in_window else float("nan")
     print(f"  {label}: {rate:,.0f} packets/s acknowledged, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
           f"server peak RSS {rss / 2**20:,.0f} MiB, server CPU {tally.server_cpu_s:.1f} s "
+          f"= {cpu_per_ack_us:.0f} us per acknowledged packet "
           f"({tally.acked:,} acks in all, {tally.bad_replies} stray replies)")
-    return {"rate": rate, "p50": p50, "p99": p99, "rss": rss}
+    return {"rate": rate, "p50": p50, "p99": p99, "rss": rss, "cpu_per_ack_us": cpu_per_ack_us}
 
 
 def serve_without_store(port_file: str, max_connections: int, batch_ms: float) -> None:
@@ -257,7 +260,7 @@ def main() -> None:
         config.write_text(registry_text(args.connections), encoding="utf-8")
         db = work / "bench.duckdb"
         server = ServeProcess(db, config, work / "serve.log",
-                              extra_args=("--max-connections", str(args.connections + 100),
+                              extra_args=("--no-web", "--max-connections", str(args.connections + 100),
                                           "--batch-ms", str(args.batch_ms))).start()
         try:
             cpu0 = cpu_seconds()

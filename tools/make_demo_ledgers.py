@@ -336,11 +336,36 @@ def process_parameters() -> None:
           "potroom and laboratory reports 2025 (anode analysis, anode effects, coal analysis, CEMS CO2)")
 
 
+def previous_year() -> None:
+    """2024 production, workforce and process parameters for the KPIs' previous-year comparatives: the 2025
+    rows scaled (production x 0.96, headcount x 0.975, parameters as they are), written as ``<kind>_2024.csv``."""
+    for kind, scale, columns in (("production", 0.96, None), ("workforce", 0.975, ("headcount",)),
+                                 ("process_parameters", 1.0, ())):
+        rows = list(csv.DictReader((OUT / f"{kind}.csv").open(encoding="utf-8")))
+        doc = evidence(f"{kind}-2024-records.txt", f"{kind} records 2024 (previous-year comparatives)")
+        digest = sha(doc)
+        out = OUT / f"{kind}_2024.csv"
+        with out.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            for r in rows:
+                r = {**r, "evidence_document": doc, "evidence_sha256": digest}
+                if "month" in r:
+                    r["month"] = "2024" + r["month"][4:]
+                else:
+                    r["year"] = "2024"
+                for k, v in r.items():
+                    numeric = k.endswith(("_t", "_mwh", "_m3")) if columns is None else k in columns
+                    if numeric and v not in ("", None):
+                        r[k] = str(round(float(v) * scale)) if "." not in v else f"{float(v) * scale:.1f}"
+                w.writerow(r)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for step in (workforce, hires_leavers, health_safety, training, social_insurance, housing, facilities,
                  payments_to_government, revenue, community_investment, donations, trees_volunteering,
-                 environmental_investment, production, process_parameters):
+                 environmental_investment, production, process_parameters, previous_year):
         step()
     print(f"wrote {len(list(OUT.glob('*.csv')))} ledger files and {len(list(EVIDENCE.glob('*')))} evidence "
           f"documents under {OUT}")

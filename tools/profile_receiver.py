@@ -5,7 +5,11 @@ with one profiler on the loop thread and one inside the writer's ``accept``; the
 ``benchmarks/receiver_load.py --target`` in another process. Prints the top functions of each thread by
 own time and cumulative time.
 
-    python tools/profile_receiver.py [--connections 1000] [--seconds 10] [--top 25]
+    python tools/profile_receiver.py [--connections 1000] [--seconds 10] [--top 25] [--clock cpu|wall]
+
+``--clock wall`` (the default) counts the time each thread waited for the GIL in whatever function it was
+running, which shows contention; ``--clock cpu`` times each thread by its own CPU time
+(``time.thread_time``), which shows the work itself, undisturbed by the GIL and by other work on the machine.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import os
 import pstats
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -46,9 +51,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     args = parser.parse_args()
-    loop_profile = cProfile.Profile()
-    writer_profile = cProfile.Profile()
+    timer = time.thread_time if args.clock == "cpu" else time.perf_counter
+    loop_profile = cProfile.Profile(timer)
+    writer_profile = cProfile.Profile(timer)
     with tempfile.TemporaryDirectory(prefix="ultralow-profile-") as tmp:
         store = Store(Path(tmp) / "profile.duckdb")
         pipeline = Pipeline(store, parse_registry(registry_text(args.connections), "bench.toml"))

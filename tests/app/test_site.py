@@ -72,14 +72,3 @@ def test_monthly_tonnes_sum_hourly_kg_and_keep_missing_hours_out() -> None:
 
 def test_events_worst_first() -> None:
     assert [e["outlet_id"] for e in events(judgement())] == ["u2", "u1"]  # peak multiple 3.0 before 1.2
-
-
-def test_ledger_year_prefers_the_judged_year_else_the_latest_approved() -> None:
-    from types import SimpleNamespace
-
-    from ultralow.app.site import ledger_year
-
-    view = SimpleNamespace(effective=[SimpleNamespace(year=2023), SimpleNamespace(year=2024)])
-    assert ledger_year(view, 2024) == 2024  # type: ignore[arg-type]
-    assert ledger_year(view, 2025) == 2024  # type: ignore[arg-type]  # no approved 2025 row: the latest year
-    assert ledger_year(SimpleNamespace(effective=[]), 2025) is None  # type: ignore[arg-type]

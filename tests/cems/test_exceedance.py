@@ -56,7 +56,8 @@ def test_invalid_hour_is_a_data_availability_finding_not_an_exceedance() -> None
     data.hour("u1", SO2, at(11), 20.0).hour("u1", O2, at(11), 6.0)
     out = judge(data)
     hour = out.hour("u1", SO2, at(10))
-    assert (hour["valid"], hour["exceeded"], hour["measured_mg_m3"]) == (False, False, 500.0)
+    assert (hour["valid"], hour["exceeded"], hour["measured_mg_m3"], hour["indicative_mg_m3"]) == (
+        False, False, None, 500.0)
     assert out.tables["events"] == []
     found = [f for f in out.findings("data_availability", "u1") if f["code"] == SO2 and f["start"] == at(10)]
     assert len(found) == 1 and found[0]["hours"] == 1 and found[0]["value"] == 44.0

@@ -20,8 +20,9 @@ def test_maintenance_mark_invalidates_minutes_but_keeps_raw_values() -> None:
     out = judge(data, engine=engine)
     hour = out.hour("u1", SO2, at(10))
     assert (hour["valid_minutes"], hour["valid"], hour["exceeded"]) == (40, False, False)
-    assert hour["raw_mg_m3"] == 50.0 and hour["measured_mg_m3"] == 50.0
-    assert hour["mark_type"] == "maintenance"
+    # the raw mean keeps every minute; the mean of the 40 valid minutes is only indicative
+    assert hour["raw_mg_m3"] == 50.0 and hour["indicative_mg_m3"] == 50.0 and hour["measured_mg_m3"] is None
+    assert (hour["mark_type"], hour["invalid_reason"]) == ("maintenance", "marked_invalid")
     assert engine.to_arrow(readings).to_pylist() == before  # readings untouched
 
 

@@ -37,7 +37,8 @@ def out() -> Outcome:
 
 def kinds(out: Outcome, outlet: str) -> set[str]:
     return {f["finding"] for f in out.tables["findings"] if f["outlet_id"] == outlet} - {"data_availability",
-                                                                                      "emission_not_substituted"}
+                                                                                      "emission_not_substituted",
+                                                                                      "not_judgeable"}
 
 
 def test_flat_line_under_flag_n(out: Outcome) -> None:

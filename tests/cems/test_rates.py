@@ -27,8 +27,9 @@ def hour_rows(outlet: str, n_hours: int, failing: int, **extra: Any) -> list[dic
     for i in range(n_hours):
         for code, value in ((PM, 5.0), (SO2, 20.0), (NOX, 60.0 if i < failing else 30.0)):
             row = {"outlet_id": outlet, "code": code, "hour": START + dt.timedelta(hours=i), "measured_mg_m3": value,
-                   "o2_pct": 6.0, "valid": True, "exempt": False, "operating": True}
+                   "o2_pct": 6.0, "valid": True, "judgeable": True, "exempt": False, "operating": True}
             row.update(extra.get(code, {}) if i == 0 else {})
+            row["judgeable"] = row["valid"]
             rows.append(row)
     return rows
 
@@ -54,9 +55,34 @@ def test_premium_tiers_at_99_and_80_percent() -> None:
 def test_an_hour_fails_if_any_pollutant_exceeds_even_when_another_is_invalid() -> None:
     # hour 0: SO2 invalid and NOx 60 > 50 -> assessed and failed; hour 1: SO2 invalid, no exceedance -> not assessed
     rows = hour_rows("a", 2, 1, **{SO2: {"valid": False}})
-    rows[4]["valid"] = False  # hour 1 SO2 (rows are PM, SO2, NOx per hour)
+    rows[4]["valid"] = rows[4]["judgeable"] = False  # hour 1 SO2 (rows are PM, SO2, NOx per hour)
     got = ratios(rows, ["a"])["a"]
-    assert (got["hours_assessed"], got["hours_meeting"], got["ratio"]) == (1, 0, 0.0)
+    assert (got["hours_assessed"], got["hours_unassessed"], got["hours_meeting"], got["ratio"]) == (1, 1, 0, 0.0)
+
+
+def test_unassessed_hours_stay_in_the_denominator() -> None:
+    # 240 operating hours, all meeting where judged; SO2 invalid in the first 60 -> 60 unassessed.
+    # assessed only: 180 / 180 = 1.0 (would be the full tier); by the policy (unassessed = not_meeting):
+    # 180 / (180 + 60) = 0.75 < 0.80 -> no premium
+    rows = hour_rows("a", 240, 0)
+    for i in range(60):
+        rows[3 * i + 1]["valid"] = rows[3 * i + 1]["judgeable"] = False
+    got = ratios(rows, ["a"])["a"]
+    assert (got["hours_operating"], got["hours_assessed"], got["hours_unassessed"], got["hours_meeting"]) == (
+        240, 180, 60, 180)
+    assert (got["ratio_assessed_only"], got["ratio"], got["tier"], got["premium_share"]) == (1.0, 0.75, "none", 0.0)
+    assert (got["denominator_rule"], got["denominator_status"], got["tier_status"]) == (
+        "not_meeting", "unverified", "verified")
+
+
+def test_exempt_hours_leave_the_ratio() -> None:
+    # 100 hours meeting, 10 more with a start-up mark (exempt) and NOx 60: left out of numerator and denominator
+    rows = hour_rows("a", 110, 10)
+    for r in rows[:30]:
+        r["exempt"] = True
+    got = ratios(rows, ["a"])["a"]
+    # 110 operating - 10 exempt = 100 counted, all assessed and meeting -> 100 / 100 = 1.0
+    assert (got["hours_exempt"], got["hours_assessed"], got["hours_unassessed"], got["ratio"]) == (10, 100, 0, 1.0)
 
 
 def test_ultra_low_is_judged_at_its_own_reference_o2() -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import ibis
 import pyarrow as pa
+import pytest
 from cems_support import DAY, O2, SO2, Data, at, judge
 
 from ultralow.cems import duckdb_engine, rates
@@ -26,8 +27,11 @@ def test_44_valid_minutes_is_invalid_45_is_valid() -> None:
     data.hour("u1", O2, at(10), 6.0).hour("u1", O2, at(11), 6.0)
     out = judge(data)
     h10, h11 = out.hour("u1", SO2, at(10)), out.hour("u1", SO2, at(11))
-    assert (h10["valid_minutes"], h10["valid"], h10["invalid_reason"]) == (44, False, "insufficient_valid_minutes")
+    # the 16 invalid minutes are all flag D: the reason is the fault, not just "too few minutes"
+    assert (h10["valid_minutes"], h10["valid"], h10["invalid_reason"]) == (44, False, "fault")
     assert h10["corrected_mg_m3"] is None and h10["exceeded"] is False
+    # the mean of the 44 valid minutes is indicative only: measured_mg_m3 stays null
+    assert (h10["measured_mg_m3"], h10["indicative_mg_m3"]) == (None, 20.0)
     assert (h11["valid_minutes"], h11["valid"], h11["corrected_mg_m3"]) == (45, True, 20.0)  # O2 6 = reference
 
 
@@ -42,15 +46,29 @@ def test_only_flag_n_counts_and_values_must_be_plausible() -> None:
     assert hour["valid_minutes"] == 44 + 2  # 44 plausible N + the 2 trailing N minutes
     assert hour["valid"] is True
     assert hour["measured_mg_m3"] == 20.0  # negatives excluded from the mean
-    assert hour["raw_mg_m3"] == (20.0 * 54 - 5.0 * 6) / 60  # raw mean of everything received = 17.5
+    # raw mean of everything received except the calibration-gas minute (flag C, value 20):
+    # (20 x 54 - 20 - 5 x 6) / 59 = 1030 / 59 = 17.457627
+    assert hour["raw_mg_m3"] == pytest.approx(1030 / 59)
 
 
 def test_o2_must_be_valid_for_an_o2_corrected_value() -> None:
     data = coal(Data())
     data.hour("u1", SO2, at(10), 20.0).minutes("u1", O2, at(10), [9.0] * 60, ["N"] * 30 + ["D"] * 30)
-    hour = judge(data).hour("u1", SO2, at(10))
-    assert (hour["valid"], hour["invalid_reason"], hour["corrected_mg_m3"]) == (False, "o2_invalid", None)
-    assert hour["valid_minutes"] == 60  # the pollutant itself had 60 valid minutes
+    out = judge(data)
+    hour = out.hour("u1", SO2, at(10))
+    # the pollutant had 60 valid minutes: valid for capture (HJ 75 validates each parameter separately) but
+    # not judgeable against the 6 %-O2 limit, since the O2 hour has 30 valid minutes (< 45)
+    assert hour["valid_minutes"] == 60
+    assert (hour["valid"], hour["invalid_reason"], hour["judgeable"], hour["unjudged_reason"]) == (
+        True, None, False, "o2_invalid")
+    assert (hour["corrected_mg_m3"], hour["legal_exceeded"], hour["ultra_low_exceeded"]) == (None, None, None)
+    assert (hour["o2_pct"], hour["indicative_o2_pct"]) == (None, 9.0)
+    summary = out.summary("u1", SO2)
+    # capture counts it (1 valid of 1 operating... of 24 hours, 23 with no data): valid 1; judged 0 -> rate null
+    assert (summary["hours_valid"], summary["hours_unjudgeable"], summary["hours_judged"]) == (1, 1, 0)
+    assert summary["compliance_rate"] is None and summary["compliance_rate_legal"] is None
+    [found] = [f for f in out.findings("not_judgeable", "u1") if f["code"] == SO2]
+    assert (found["start"], found["hours"]) == (at(10), 1)
 
 
 def test_day_needs_20_valid_hours() -> None:

@@ -13,6 +13,9 @@ from ultralow.claims.accuracy import Score, default_corpus_dir, read_labels, sco
 
 DATA = Path(__file__).parent / "data"
 LABELS = sorted((DATA / "labels").glob("*.labels.toml"))
+# Sets held out from tuning (issue 11: written and labelled before the first run, never tuned on); their
+# figures are reported, and only a floor below the measured value is asserted (a regression guard).
+HELD_OUT = {"unseen": 0.85}
 
 
 def _load(path: Path):  # type: ignore[no-untyped-def]
@@ -28,6 +31,8 @@ def test_labelled_text(path: Path) -> None:
     text = _load(path)
     score = score_text(extract_claims(text.document), text)
     assert score.labelled > 0
+    if text.set in HELD_OUT:
+        return  # held out: measured (test_sets_totals), never tuned on, so no per-text floor
     # the issue's target (>= 95 %) is checked per set below; one small text may hold one hard case
     assert score.recall >= 0.85, "\n".join(score.misses)
     assert score.precision >= 0.85, "\n".join(score.extras + score.misses)
@@ -48,16 +53,17 @@ def test_sets_totals() -> None:
     for path in LABELS:
         text = _load(path)
         totals.setdefault(text.set, Score()).add(score_text(extract_claims(text.document), text))
-    assert {"tuned", "heldout1", "heldout2", "heldout3", "fresh1", "fresh2", "fresh3", "fresh4", "fresh5",
-            "corpus"} <= set(totals)
+    assert {"tuned", "heldout1", "heldout2", "heldout3", "fresh1", "fresh2", "fresh3", "fresh4", "fresh5", "dev",
+            "unseen", "corpus"} <= set(totals)
     # every set reaches the issue's target once its first-run errors were worked on (first-run figures
     # of the held-out sets are in their label files); the whole of all sets must too
     whole = Score()
     for name, score in totals.items():
         whole.add(score)
-        assert score.precision >= 0.9 and score.recall >= 0.9, (name, score.misses, score.extras)
+        floor = HELD_OUT.get(name, 0.9)
+        assert score.precision >= floor and score.recall >= floor, (name, score.misses, score.extras)
     assert whole.precision >= 0.95 and whole.recall >= 0.95, (whole.misses, whole.extras)
-    for name in ("tuned", "corpus"):
+    for name in ("tuned", "corpus", "dev"):
         assert totals[name].precision >= 0.95 and totals[name].recall >= 0.95, name
 
 

@@ -9,7 +9,7 @@ from importlib import resources
 from ultralow.claims.vocabulary import vocabulary
 from ultralow.hj212 import code_tables
 
-FILES = ("units.toml", "qualifiers.toml", "lexicon.toml", "context.toml", "verification.toml")
+FILES = ("units.toml", "currencies.toml", "qualifiers.toml", "lexicon.toml", "context.toml", "verification.toml")
 
 
 def _doc(name: str) -> dict:  # type: ignore[type-arg]

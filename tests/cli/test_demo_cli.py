@@ -52,11 +52,15 @@ def test_json_is_one_document_and_steps_are_timed(small_demo):
     assert doc["synthetic"] is True and doc["db"] == str(db)
     names = [s["name"] for s in doc["steps"]]
     assert names == ["fresh store", "generate", "bulk load", "stream", "count", "ledgers", "compliance", "summary",
-                     "kpis, ghg, cbam", "claims"]
+                     "kpis, ghg, cbam", "claims", "report"]
     assert all(s["seconds"] >= 0 for s in doc["steps"])
     for number, name in enumerate(names, start=1):
         assert f"{number}. {name}: " in result.stderr  # one line per finished step with its time, on stderr
     assert doc["period"] == {"from": "2025-01-01", "to": "2025-01-03", "end_exclusive": "2025-01-04"}
+    # the annual report of the demo year, in reports/ beside the store (where the site's Reports page looks)
+    assert doc["report"]["available"] is True and doc["report"]["year"] == 2025
+    for f in doc["report"]["files"]:
+        assert Path(f["pdf"]).parent == db.parent / "reports" and Path(f["pdf"]).is_file() and f["pages"] > 5
 
 
 def test_data_arrives_in_bulk_and_over_tcp(small_demo):
@@ -183,7 +187,7 @@ def test_without_no_serve_the_receiver_keeps_listening(tmp_path):
     log = tmp_path / "demo.log"
     with log.open("wb") as err:
         proc = subprocess.Popen([sys.executable, "-c", ENTRY, "demo", "--days", "1", "--outlets", "1", "--db",
-                                 str(db), "--hj212-port", "0"], cwd=tmp_path, stdin=subprocess.DEVNULL,
+                                 str(db), "--hj212-port", "0", "--no-report"], cwd=tmp_path, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=err)
     try:
         port = _listening_port(log, proc)

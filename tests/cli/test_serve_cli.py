@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
+import time
+import urllib.request
 from datetime import datetime
 from pathlib import Path
 
@@ -109,6 +112,28 @@ def test_sigterm_stops_gracefully(tmp_path: Path) -> None:
     assert server.terminate() == 0
     (stopped,) = server.events("stopped")
     assert stopped["frames"] == 0
+
+
+def test_the_site_reports_the_receivers_health(tmp_path: Path) -> None:
+    config = tmp_path / "ultralow.toml"
+    config.write_text(fleet_registry(1), encoding="utf-8")
+    server = ServeProcess(tmp_path / "h.duckdb", config, tmp_path / "serve.log",
+                          extra_args=("--http-port", "0")).start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.events("web_listening") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        url = str(server.events("web_listening")[0]["url"])
+        with urllib.request.urlopen(url + "health", timeout=10) as response:  # noqa: S310 - loopback
+            assert response.status == 200
+            body = json.loads(response.read())
+        # the receiver of this very process: its writer and both background tasks run
+        assert body["ok"] is True
+        assert body["receiver"]["writer"]["alive"] is True
+        assert set(body["receiver"]["tasks"]) == {"sweeper", "health"}
+        assert all(task["state"] == "running" for task in body["receiver"]["tasks"].values())
+    finally:
+        assert server.terminate() == 0
 
 
 def test_registry_errors_are_reported_with_file_and_line(tmp_path: Path) -> None:

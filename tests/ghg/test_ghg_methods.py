@@ -149,3 +149,24 @@ def test_only_approved_rows_count():
     rows[0]["approved"] = False
     inv = build_inventory(view_of(rows), 2026, "hkex")
     assert inv.lines == [] and inv.scope1_t == 0 and inv.scope2_t is None
+
+
+def test_cems_measured_co2_from_the_engine_beside_the_calculated():
+    import pyarrow as pa
+
+    from ultralow.app.ghg import measured_co2
+
+    outlets = pa.table({"outlet_id": ["u1", "u2", "pl1"], "base": ["s1", "s1", "s1"],
+                        "source_type": ["coal_boiler", "coal_boiler", "potline"]})
+    emissions = pa.table({"outlet_id": ["u1", "u2", "pl1", "u1", "u1"],
+                          "code": ["a05001", "a05001", "a05001", "a21026", "a05001"],
+                          "year": [2026, 2026, 2026, 2026, 2025],
+                          "total_t": [150_000.0, 125_000.0, 9_999.0, 80.0, 1.0]})
+    # coal units only, CO2 only, 2026 only: 150,000 + 125,000 = 275,000 t
+    measured = measured_co2(emissions, outlets, 2026)
+    assert measured == {"s1": {"t": 275_000.0, "outlets": ["u1", "u2"]}}
+    inv = build_inventory(view_of(smelter()), 2026, "hkex", measured_co2=measured)
+    entry = next(f for f in inv.findings if f["kind"] == "measured_vs_calculated_co2")
+    # 275,000 / 244,068 - 1 = +12.67 % > 10 %: a finding, naming the engine and the outlets
+    assert entry["relative_difference"] == pytest.approx(275_000 / 244_068 - 1) and entry["finding"] is True
+    assert entry["outlets"] == ["u1", "u2"] and entry["measured_source"].startswith("compliance engine")

@@ -204,3 +204,26 @@ def test_page_images_for_a_person_to_look_at(written: tuple[Path, dict[str, obje
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(out / f"report-2025-{lang}.pdf"),
                         str(OUTPUT / f"small-{lang}")], check=True)
     assert len(list(OUTPUT.glob("small-en-*.png"))) >= 10
+
+
+def test_the_public_sites_reports_page_lists_the_generated_reports(
+        store: Path, written: tuple[Path, dict[str, object]]) -> None:
+    import httpx
+
+    from ultralow.app import Application
+    from ultralow.web.app import create_app
+    from ultralow.web.context import WebContext
+    from ultralow.web.server import ThreadedWebServer
+
+    out, _ = written
+    with Application.open(store) as app, \
+            ThreadedWebServer(create_app(WebContext(app=app, reports_dir=out), build_on_start=False)) as server:
+        page = httpx.get(server.url + "/en/reports")
+        for name in ("report-2025-en.pdf", "report-2025-en.html", "report-2025-zh.pdf", "report-2025-zh.html"):
+            assert f'href="/reports/{name}"' in page.text, name
+        pdf = httpx.get(server.url + "/reports/report-2025-zh.pdf")
+        assert pdf.status_code == 200 and pdf.content == (out / "report-2025-zh.pdf").read_bytes()
+        html = httpx.get(server.url + "/reports/report-2025-en.html")
+        # the stand-alone report keeps its inline stylesheet, and no script may run
+        policy = html.headers["content-security-policy"]
+        assert "style-src 'unsafe-inline'" in policy and "script-src" not in policy and "default-src 'none'" in policy

@@ -143,3 +143,59 @@ def test_frame_bounds_by_qn_and_by_data_time(store: Store) -> None:
     assert not marks.frames_clear(store.con, [("MN1", "20250303100120123", at(1))])
     assert not marks.frames_clear(store.con, [("MN2", None, at(1))])
     assert marks.frames_clear(store.con, [("MN1", "20250303100120124", at(1))])
+
+
+class CountingConnection:
+    """A connection that counts the queries the watermarks send."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.queries = 0
+
+    def execute(self, sql: str, params: Any = None) -> duckdb.DuckDBPyConnection:
+        self.queries += 1
+        return self.con.execute(sql, params)
+
+
+def test_one_learning_query_serves_every_group_met_later(tmp_path: Path) -> None:
+    path = tmp_path / "floor.duckdb"
+    con = duckdb.connect(str(path))
+    con.close()
+    with Store(path) as store:
+        # o2 at 10:09 and o5 at 08:00 are in the file before this process learns anything
+        for outlet, when in (("o2", at(9)), ("o5", at(-120))):
+            store.con.execute("INSERT INTO readings VALUES (?, 'a21026', 'minute', ?, 480, 0, 9.0, NULL, NULL, "
+                              "NULL, NULL, 'N', 'csv', NULL, ?)", [outlet, when, RECEIVED])
+        marks = store.watermarks
+        counting = CountingConnection(store.con)
+        # o1 at 10:00: one query reads every group at or after 10:00 (finds o2), the floor is 10:00
+        assert marks.readings_clear(counting, group_ranges(batch({"data_time": at(0)})))  # type: ignore[arg-type]
+        assert counting.queries == 1
+        # o2 was found by that query: 10:07 is below its 10:09, 10:10 above; no new query
+        assert not marks.readings_clear(counting, group_ranges(batch({"outlet_id": "o2", "data_time": at(7)})))  # type: ignore[arg-type]
+        assert marks.readings_clear(counting, group_ranges(batch({"outlet_id": "o2", "data_time": at(10)})))  # type: ignore[arg-type]
+        # o3, never stored, at 10:01 (at or above the floor): clear without a query
+        assert marks.readings_clear(counting, group_ranges(batch({"outlet_id": "o3", "data_time": at(1)})))  # type: ignore[arg-type]
+        assert counting.queries == 1
+        # o5 at 07:00 lies below the floor: that needs its own query, which finds 08:00
+        assert not marks.readings_clear(counting, group_ranges(batch({"outlet_id": "o5", "data_time": at(-180)})))  # type: ignore[arg-type]
+        assert counting.queries == 2
+        # that query (from 07:00) lowered the floor to 07:00. A bound raised for a group not yet known (o7,
+        # rows written up to 05:00) becomes at least the floor: its older rows may lie anywhere below it
+        marks.raise_readings({("o7", "minute"): micros(at(-300)) + 1})
+        assert not marks.readings_clear(counting, group_ranges(batch({"outlet_id": "o7", "data_time": at(-240)})))  # type: ignore[arg-type]
+        assert marks.readings_clear(counting, group_ranges(batch({"outlet_id": "o7", "data_time": at(-180)})))  # type: ignore[arg-type]
+        assert counting.queries == 2
+
+
+def test_one_qn_query_serves_every_mn_met_later(store: Store) -> None:
+    marks = store.watermarks
+    with store.transaction() as con:
+        append_frames(con, 1, [frame("MN1", "20250303100020123", T0), frame("MN2", "20250303100920123", at(9))])
+    counting = CountingConnection(store.con)
+    assert marks.frames_clear(counting, [("MN1", "20250303100120123", at(1))])  # type: ignore[arg-type]
+    assert counting.queries == 1
+    # MN2 was found by that query, MN3 (never stored, above the floor) needs none
+    assert not marks.frames_clear(counting, [("MN2", "20250303100920123", at(9))])  # type: ignore[arg-type]
+    assert marks.frames_clear(counting, [("MN3", "20250303100520123", at(5))])  # type: ignore[arg-type]
+    assert counting.queries == 1

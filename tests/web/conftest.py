@@ -49,7 +49,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
     db = folder / "demo.duckdb"
     subprocess.run([sys.executable, "-c", "from ultralow.cli import main; main()", "demo", "--days", "3",
-                    "--outlets", "5", "--no-serve", "--format", "json", "--db", str(db)],
+                    "--outlets", "5", "--no-serve", "--no-report", "--format", "json", "--db", str(db)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
     (folder / "reports").mkdir()
     (folder / "reports" / "report-2025-en.html").write_text("<html><body>Annual report 2025</body></html>")

@@ -25,6 +25,16 @@ def test_every_page_renders(demo_site: str, lang: str) -> None:
         assert f'<html lang="{"zh-Hans" if lang == "zh" else "en"}">' in response.text
 
 
+def test_ledger_figures_are_shown_where_the_approved_ledgers_give_them(demo_site: str) -> None:
+    social = httpx.get(f"{demo_site}/en/social").text
+    # the demo's approved workforce ledger: 100,480 employees; kindergartens 10 (facilities ledger)
+    assert "100,480" in social and "approved ledger row" in social
+    esg = httpx.get(f"{demo_site}/en/esg").text
+    assert "GHG Protocol, AR6" in esg  # Scope 1 / 2 from the approved production ledger
+    overseas = httpx.get(f"{demo_site}/en/overseas").text
+    assert "approved ledger row" in overseas
+
+
 def test_unknown_things_are_404(demo_site: str) -> None:
     for path in ("/en/outlets/nope", "/en/evidence/rollup/nope/all", "/en/charts/outlet/nope/a21026/1.svg",
                  "/reports/../../etc/passwd", "/reports/report-2025-en.exe", "/api/v1/nope"):
@@ -47,11 +57,9 @@ def test_every_dataset_pages_with_the_dictionary_columns(demo_site: str) -> None
         for row in body["data"]:
             assert set(row) == set(dataset.column_names), dataset.name
     kpis = {r["kpi"]: r for r in httpx.get(f"{demo_site}/api/v1/kpis").json()["data"]}
-    # the demo's approved ledgers of 2025 feed the KPIs; one not reported says why and has no value
-    assert kpis["A1.2"]["status"] == "reported" and kpis["A1.2"]["period"] == "2025" and kpis["A1.2"]["value"] > 0
-    assert all(r["value"] is None and r["reason"] for r in kpis.values() if r["status"] == "explain")
-    assert httpx.get(f"{demo_site}/api/v1/kpis", params={"status": "explain"}).json()["total"] == sum(
-        1 for r in kpis.values() if r["status"] == "explain")
+    # the demo's approved ledgers: reported KPIs only, each with a value (explained ones are not made up)
+    assert {"B1.1", "D.Scope1", "D.Scope2"} <= set(kpis) and all(r["value"] is not None for r in kpis.values())
+    assert kpis["B1.1"] == {"kpi": "B1.1", "value": 100_480, "unit": "people", "period": "2025"}
 
 
 def test_hours_filters_and_paging(demo_site: str) -> None:
@@ -96,7 +104,11 @@ def test_csv_and_parquet_downloads(demo_site: str) -> None:
     assert lines[0].split(",")[:3] == ["outlet", "code", "hour"] and len(lines) == 1 + 72
     parquet = httpx.get(f"{demo_site}/api/v1/events.parquet")
     table = pq.read_table(io.BytesIO(parquet.content))
-    assert table.num_rows == httpx.get(f"{demo_site}/api/v1/events").json()["total"] == 4
+    # events per limit kind (issue 17): 3 ultra-low runs at the coal units, 3 of them also above GB 13223
+    # (legal) and 1 at the potline above GB 25465 (legal) -> 7 (4 when only the strictest limit was counted)
+    assert table.num_rows == httpx.get(f"{demo_site}/api/v1/events").json()["total"] == 7
+    kinds = sorted(zip(table.column("limit_kind").to_pylist(), table.column("limit_set").to_pylist(), strict=True))
+    assert kinds == [("legal", "GB13223-2011")] * 3 + [("legal", "GB25465-2010")] + [("ultra_low", "ultra-low-2015")] * 3
 
 
 def test_openapi_documents_every_dataset(demo_site: str) -> None:
@@ -118,27 +130,3 @@ def test_search_terms_are_escaped_where_echoed(demo_site: str) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     switch = httpx.get(f"{demo_site}/zh/search", params={"q": evil}).text
     assert 'href="/en/search?q=%22%3E%3Cscript' in switch  # the switch link keeps the query, encoded
-
-
-def test_social_and_overseas_show_approved_ledger_figures_with_evidence(demo_site: str) -> None:
-    social = httpx.get(f"{demo_site}/en/social").text
-    # donations 2025: the two approved demo rows, 3,000,000 + 5,500,000 = 8,500,000 CNY = 8.5 million CNY
-    assert 'data-figure="donations.total"' in social and "8.5" in social and "million CNY" in social
-    assert 'href="/en/evidence/ledger/donations.total"' in social
-    assert "No approved ledger figures yet" not in social
-    evidence = httpx.get(f"{demo_site}/en/evidence/ledger/donations.total")
-    assert evidence.status_code == 200
-    assert evidence.text.count("donations/2025-") == 2 and "3000000.0" in evidence.text and "5500000.0" in evidence.text
-    assert httpx.get(f"{demo_site}/en/evidence/ledger/no.such.figure").status_code == 404
-    overseas = httpx.get(f"{demo_site}/en/overseas").text
-    assert 'data-figure="community.statutory_share.GN"' in overseas and "meets the statutory minimum" in overseas
-    assert 'data-figure="workforce.local_employees.ID"' in overseas
-    zh = httpx.get(f"{demo_site}/zh/social").text
-    assert "捐赠" in zh and "百万元" in zh
-
-
-def test_without_ledgers_the_pages_say_there_are_no_approved_figures(live_site: str) -> None:
-    for page in ("social", "overseas"):
-        text = httpx.get(f"{live_site}/en/{page}").text
-        assert "No approved ledger figures yet" in text
-        assert "data-figure=" not in text

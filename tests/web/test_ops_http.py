@@ -36,6 +36,7 @@ ROUTES = [
     ("GET", "/ops/audit.csv", "admin"),
     ("GET", "/ops/users", "admin"),
     ("GET", "/ops/registry", "admin"),
+    ("POST", "/ops/registry", "admin"),
     ("POST", "/ops/alarms/1/ack", "operator"),
     ("POST", "/ops/marks", "operator"),
     ("POST", "/ops/marks/1/withdraw", "operator"),
@@ -218,3 +219,23 @@ def test_admin_manages_users_and_each_change_is_audited(ops_site: tuple[str, Sto
     assert '"role":"operator"' in (change.after or "")
     row = store.con.execute("SELECT password_hash FROM users WHERE name = 'newviewer'").fetchone()
     assert row is not None and str(row[0]).startswith("$argon2id$") and "new-viewer-password" not in str(row[0])
+
+
+def test_admin_changes_the_registry_and_the_trail_has_every_version(ops_site: tuple[str, Store, object]) -> None:
+    base, store, _ = ops_site
+    admin = signed_in(base, "admin")
+    text = (ROOT / "examples" / "ultralow.toml").read_text(encoding="utf-8")
+    bad = admin.post("/ops/registry", {"text": text.replace('source_type = "coal_boiler"', 'source_type = "tea_kettle"', 1)})
+    assert bad.status_code == 400 and "registry form:" in bad.text and "tea_kettle" in bad.text
+    added = text + '\n[[outlets]]\nid = "sd-power-u9"\nbase = "shandong-power"\nname = "Unit 9"\nmn = "999"\n' \
+                   'pw = "123456"\nsource_type = "coal_boiler"\nlimit_sets = ["GB13223-2011"]\n'
+    saved = admin.post("/ops/registry", {"text": added})
+    assert saved.status_code == 200 and "Saved as registry version 2" in saved.text
+    assert admin.post("/ops/registry", {"text": added}).status_code == 400  # unchanged
+    ops = OpsStore(store, load_registry(ROOT / "examples" / "ultralow.toml"))
+    trail = {r.target: r for r in ops.audit(action="registry.")}
+    assert trail["registry version 1"].action == "registry.load"  # taken from the file when the store was made
+    change = trail["registry version 2"]
+    assert change.action == "registry.change" and change.actor == "admin1"
+    assert '"id":"sd-power-u9"' in (change.after or "") and '"id":"sd-power-u9"' not in (change.before or "")
+    assert ops.registry_versions()[-1][3] == added

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
+
 from ultralow.ghg.cbam import CbamResult, cbam_results, importer_summary
 from ultralow.ghg.factors import regimes
 from ultralow.ghg.inventory import Inventory, build_inventory
@@ -24,9 +26,11 @@ from ultralow.store import stored_registry
 from ultralow.store.store import Store
 
 __all__ = ["CbamResult", "Inventory", "REGIMES", "cbam", "cbam_from_view", "cbam_summary", "ghg_inventory",
-           "inventory_from_view", "pfc_comparison"]
+           "inventory_from_view", "measured_co2", "pfc_comparison"]
 
 REGIMES = regimes()
+CO2_CODE = "a05001"  # HJ 212-2017 carbon dioxide
+COAL_POWER_TYPES = ("coal_boiler",)
 
 
 def _names(store: Store) -> tuple[dict[str, str], dict[str, str]]:
@@ -41,10 +45,30 @@ def inventory_from_view(view: LedgerView, year: int, regime: str = "hkex",
     return build_inventory(view, year, regime, countries)
 
 
-def ghg_inventory(store: Store, year: int, regime: str = "hkex") -> Inventory:
-    """Scope 1 and 2 by base and for the group, per source line with gas masses and factors."""
+def ghg_inventory(store: Store, year: int, regime: str = "hkex", *,
+                  measured_co2: dict[str, dict[str, Any]] | None = None) -> Inventory:
+    """Scope 1 and 2 by base and for the group, per source line with gas masses and factors
+    (``measured_co2``: :func:`measured_co2` of the engine's emissions, set beside the calculated CO2)."""
     countries, _ = _names(store)
-    return build_inventory(ledger_view(store), year, regime, countries)
+    return build_inventory(ledger_view(store), year, regime, countries, measured_co2)
+
+
+def measured_co2(emissions: pa.Table, outlets: pa.Table, year: int,
+                 source_types: tuple[str, ...] = COAL_POWER_TYPES) -> dict[str, dict[str, Any]]:
+    """Per base: the annual CO2 (a05001) the compliance engine totals at its captive coal units (``emissions``:
+    the engine's annual table; ``outlets``: ``Registry.outlets_table()``). Bases whose coal units do not
+    measure CO2 are absent."""
+    meta = {r["outlet_id"]: r for r in outlets.to_pylist()}
+    out: dict[str, dict[str, Any]] = {}
+    for row in emissions.to_pylist():
+        outlet = meta.get(str(row.get("outlet_id")))
+        if (row.get("code") != CO2_CODE or outlet is None or outlet.get("source_type") not in source_types
+                or row.get("year") != year or row.get("total_t") is None):
+            continue
+        entry = out.setdefault(str(outlet["base"]), {"t": 0.0, "outlets": []})
+        entry["t"] += float(row["total_t"])
+        entry["outlets"].append(str(row["outlet_id"]))
+    return out
 
 
 def pfc_comparison(store: Store, year: int) -> list[dict[str, Any]]:

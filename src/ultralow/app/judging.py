@@ -18,9 +18,13 @@ import pyarrow.compute as pc
 
 from ultralow import __version__
 from ultralow.app.period import DataSpan
+from ultralow.app.provenance import data_days, provenance, readings_fingerprint, software
+from ultralow.app.qa import records as qa_records
 from ultralow.app.rollups import rollups
 from ultralow.cems import Period, run
 from ultralow.cems.engine import Engine, parquet_readings, spark_engine, store_marks, store_readings
+from ultralow.cems.period import substitution_context
+from ultralow.cems.qa import qa_findings, qa_marks
 from ultralow.registry import Registry
 from ultralow.standards import LimitCatalog, RuleBook
 from ultralow.store import Store, export_parquet
@@ -79,8 +83,15 @@ class Judgement:
 
     def evidence(self) -> dict[str, Any]:
         """Where the figures come from: software, engine, period, inputs and every rule with its status."""
+        prov = self.inputs.get("provenance", {})
         return {
             "software": f"ultralow {__version__}",
+            "version": __version__,
+            "commit": software()["commit"],
+            "run_at": prov.get("run_at"),
+            "data_cut_off": prov.get("data_cut_off"),
+            "input_hash": prov.get("input_hash"),
+            "basis": prov.get("basis"),
             "engine": self.engine,
             "period": self.period.as_dict(),
             "inputs": self.inputs,
@@ -147,8 +158,17 @@ def judge_store(store: Store, registry: Registry, catalog: LimitCatalog, rules: 
     with store.lock:
         duck = duck_engine(store)
         progress("readings", 0, None)
-        span = data_span(duck, outlet_ids, period)
+        first_day, last_day = data_days(store.con, outlet_ids)
+        context = substitution_context(period, first_day, last_day)
+        fingerprint = readings_fingerprint(store.con, outlet_ids, context, period)
+        span = DataSpan(fingerprint["first"], fingerprint["last"], fingerprint["minute_rows"])
         marks_arrow = _marks(duck)
+        qa = qa_records(store.con, list(outlet_ids))
+        if qa.num_rows:  # QA out-of-control windows join the marks (origin "qa")
+            windows = qa_marks(qa, rules, context.end_time)
+            marks_arrow = windows if marks_arrow is None else pa.concat_tables(
+                [marks_arrow.cast(windows.schema), windows])
+        qa_found = qa_findings(qa, rules, period)
         progress("readings", 1, 1)
         try:
             with (_spark(store, parquet) if engine_name == "spark" else _same(duck)) as (engine, source):
@@ -157,7 +177,8 @@ def judge_store(store: Store, registry: Registry, catalog: LimitCatalog, rules: 
                 progress("engine", 0, None)
                 result = run(readings, engine.load(outlets), engine.load(catalog.table()),
                              engine.load(marks_arrow) if marks_arrow is not None else None, period,
-                             rules=rules, engine=engine)
+                             rules=rules, engine=engine, context=context,
+                             extra_findings=engine.load(qa_found) if qa_found.num_rows else None)
                 progress("engine", 1, 1)
                 named = result.tables()
                 tables: dict[str, pa.Table] = {}
@@ -171,7 +192,9 @@ def judge_store(store: Store, registry: Registry, catalog: LimitCatalog, rules: 
                 _drop_temp_tables(store)
     inputs = {"db": str(store.path), "registry": registry.path or "store copy", "outlets": list(outlet_ids),
               "minute_rows": span.minute_rows, "limit_sets": sorted(catalog.sets),
-              "marks": 0 if marks_arrow is None else marks_arrow.num_rows}
+              "marks": 0 if marks_arrow is None else marks_arrow.num_rows,
+              "qa_records": qa.num_rows,
+              "provenance": provenance(fingerprint, marks_arrow, qa, outlets, context)}
     return Judgement(
         period=period, outlet_ids=tuple(outlet_ids), tables=tables, limits=limits,
         rollups=rollups(registry, outlet_ids, tables["summary"], tables["ultra_low"], tables["emissions"]),

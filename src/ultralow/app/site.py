@@ -18,16 +18,18 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ultralow.app.ghg import Inventory, inventory_from_view
 from ultralow.app.judging import Judgement
 from ultralow.app.kpi import KpiReport, kpis_from_view
+from ultralow.app.ledgers import Figure
 from ultralow.app.services import Application
 from ultralow.cems import Period
 from ultralow.claims import check_texts, corpus_dir, packaged_standards, read_document
 from ultralow.claims.check import CheckResult
-from ultralow.ledger.book import LedgerView, Revision, ledger_view
-from ultralow.ledger.figures import Figure
-from ultralow.ledger.figures import social_figures as ledger_figures
-from ultralow.store import Store, stored_registry
+from ultralow.claims.evidence import LedgerEvidence
+from ultralow.ledger.book import ledger_view
+from ultralow.ledger.figures import social_figures
+from ultralow.store import Store
 
 ULTRA_LOW_PREFIX = "ultra-low"  # limit sets of the ultra-low emission policy (standards/data/limits)
 PUBLISHED_CODES = ("a21026", "a21002", "a34013", "a21018")  # SO2, NOx, PM, fluoride
@@ -41,7 +43,8 @@ class DataStamp:
     readings: int
     frames: int
     registry_version: int
-    ledger_changes: int = 0  # ledger revisions + approvals: an import or an approval rebuilds the site
+    ledger_revisions: int = 0  # ledger rows and approvals: an import or an approval changes the figures
+    ledger_approvals: int = 0
 
 
 def data_stamp(store: Store) -> DataStamp:
@@ -49,91 +52,12 @@ def data_stamp(store: Store) -> DataStamp:
         store.con.complete()
         row = store.con.execute(
             "SELECT (SELECT count(*) FROM readings), (SELECT count(*) FROM raw_frames), "
-            "(SELECT coalesce(max(version), 0) FROM registry)"
+            "(SELECT coalesce(max(version), 0) FROM registry), (SELECT count(*) FROM ledger_rows), "
+            "(SELECT count(*) FROM ledger_approvals)"
         ).fetchone()
-        ledger = store.con.execute(
-            "SELECT (SELECT count(*) FROM ledger_rows) + (SELECT count(*) FROM ledger_approvals)"
-        ).fetchone() if _has_ledgers(store) else (0,)
-    if row is None or ledger is None:
+    if row is None:
         raise RuntimeError(f"{store.path}: the store answered no counts")
-    return DataStamp(int(row[0]), int(row[1]), int(row[2]), int(ledger[0]))
-
-
-def _has_ledgers(store: Store) -> bool:
-    """The ledger tables exist (a store made before them, opened read-only, has none)."""
-    found = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND table_name IN ('ledger_rows', 'ledger_approvals')").fetchone()
-    return bool(found and found[0] == 2)
-
-
-# The ledger figures the public pages show (ids of ``ultralow.ledger.figures``); ``{c}`` is the country.
-SOCIAL_FIGURES: tuple[str, ...] = (
-    "workforce.employees", "workforce.rural_share", "housing.units_cumulative", "facilities.clinic",
-    "facilities.medical_station", "facilities.school", "facilities.kindergarten", "donations.total",
-    "trees.planted", "volunteering.volunteers", "volunteering.hours", "community.voluntary", "safety.fatalities",
-)
-OVERSEAS_FIGURES: tuple[str, ...] = (
-    "workforce.local_employees.{c}", "workforce.local_share.{c}", "workforce.local_contractors.{c}",
-    "government.payments.{c}", "community.spend.{c}", "community.statutory_share.{c}",
-)
-
-
-@dataclass
-class LedgerFigures:
-    """The approved-ledger figures of one year (``year`` None: no approved ledger row in the store) and the
-    KPIs computed from them. Only approved rows count; a figure whose rows are drafts shows no value."""
-
-    year: int | None
-    figures: dict[str, Figure] = field(default_factory=dict)
-    kpis: KpiReport | None = None
-    rows: dict[str, Revision] = field(default_factory=dict)  # row_id@revision -> the revision behind figures
-
-    @property
-    def approved(self) -> bool:
-        return any(f.status == "reported" for f in self.figures.values())
-
-    def select(self, ids: Iterable[str], country: str | None = None) -> list[Figure]:
-        """The figures ``ids`` (``{c}`` filled with ``country``) in that order; one not computed is no_data."""
-        out = []
-        for template in ids:
-            fid = template.format(c=country) if country else template
-            out.append(self.figures.get(fid) or Figure(fid, fid, None, "", self.year or 0, "no_data",
-                                                       country=country))
-        return out
-
-    def evidence_rows(self, figure_id: str) -> list[Revision]:
-        figure = self.figures.get(figure_id)
-        return [self.rows[ref] for ref in figure.rows if ref in self.rows] if figure else []
-
-
-def ledger_year(view: LedgerView, judged_year: int | None) -> int | None:
-    """The year the site shows ledger figures for: the judged year when approved rows of it exist, else the
-    latest year with approved rows (None: no approved row at all)."""
-    years = {r.year for r in view.effective}
-    if not years:
-        return None
-    return judged_year if judged_year in years else max(years)
-
-
-def build_ledger_figures(store: Store, judged_year: int | None, emissions: pa.Table | None = None
-                         ) -> LedgerFigures:
-    """Social, overseas and KPI figures from the store's approved ledgers (``emissions``: the engine's annual
-    totals of ``judged_year``, for KPI A1.1)."""
-    if not _has_ledgers(store):
-        return LedgerFigures(None)
-    with store.lock:
-        store.con.complete()
-        view = ledger_view(store)
-    year = ledger_year(view, judged_year)
-    if year is None:
-        return LedgerFigures(None)
-    figures = {f.id: f for f in ledger_figures(view, year)}
-    registry = stored_registry(store)
-    countries = {b.id: b.country for b in registry.bases} if registry else None
-    report = kpis_from_view(view, year, emissions=emissions if year == judged_year else None, countries=countries)
-    return LedgerFigures(year, figures, report, {r.ref: r for r in view.effective})
-
+    return DataStamp(int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]))
 
 
 @dataclass
@@ -146,7 +70,9 @@ class SiteFigures:
     stamp: DataStamp
     claims: CheckResult | None = None
     claim_documents: list[str] = field(default_factory=list)
-    ledgers: LedgerFigures = field(default_factory=lambda: LedgerFigures(None))
+    kpis: KpiReport | None = None  # HKEX KPIs of the period's year from the approved ledgers (None: no ledgers)
+    social: dict[str, Figure] = field(default_factory=dict)  # ledger figures of that year by id (approved rows)
+    ghg: Inventory | None = None  # the year's GHG inventory (HKEX regime) from the approved ledgers
 
     @property
     def period(self) -> Period | None:
@@ -168,21 +94,29 @@ def build_site_figures(app: Application, *, corpus: Path | None = None) -> SiteF
     span = app.data_span()
     chosen = site_period(app)
     if chosen is None:
-        return SiteFigures(None, datetime.now(UTC), None, stamp, ledgers=build_ledger_figures(app.store, None))
+        return SiteFigures(None, datetime.now(UTC), None, stamp)
     judgement = app.judge(first=chosen[0], last=chosen[1])
     # one sort here, so that every page and API request slices hours in (outlet, code, hour) order
     judgement.tables["hours"] = judgement.hours.sort_by([("outlet_id", "ascending"), ("code", "ascending"),
                                                          ("hour", "ascending")])
     judgement.tables["events"] = judgement.tables["events"].sort_by([("start", "ascending"),
                                                                      ("outlet_id", "ascending")])
-    figures = SiteFigures(judgement, datetime.now(UTC), span.last, stamp,
-                          ledgers=build_ledger_figures(app.store, chosen[1].year, judgement.tables["emissions"]))
+    figures = SiteFigures(judgement, datetime.now(UTC), span.last, stamp)
+    ledgers = ledger_view(app.store)  # social, economic and community figures: the approved ledger rows
+    has_ledgers = bool(ledgers.effective or ledgers.draft_only)
+    if has_ledgers:
+        year = judgement.period.start.year
+        countries = {b.id: b.country for b in app.registry.bases}
+        figures.kpis = kpis_from_view(ledgers, year, emissions=judgement.tables["emissions"], countries=countries)
+        figures.social = {f.id: f for f in social_figures(ledgers, year)}
+        figures.ghg = inventory_from_view(ledgers, year, "hkex", countries)
     folder = corpus if corpus is not None else corpus_dir()
     paths = sorted(p for p in folder.glob("*") if p.suffix in CORPUS_SUFFIXES) if folder.is_dir() else []
     if paths:
+        sources = [LedgerEvidence(ledgers, judgement.period.start.year)] if has_ledgers else []
         result = check_texts([read_document(p) for p in paths], hours=judgement.hours,
                              outlets=app.registry.outlets_table(), emissions=judgement.tables["emissions"],
-                             standards=packaged_standards())
+                             standards=packaged_standards(), sources=sources)
         result.evidence = {"db": str(app.db), "period": judgement.period.as_dict(), **result.evidence}
         figures.claims = result
         figures.claim_documents = [p.name for p in paths]

@@ -21,14 +21,15 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "hours": ("outlet_id", "code", "hour"),
     "summary": ("outlet_id", "code"),
     "events": ("outlet_id", "code", "start"),
-    "findings": ("finding", "outlet_id", "code", "start", "end", "detail"),
+    # triage order: the most severe episode first (cems/episodes.py), then the findings inside it in time order
+    "findings": ("episode_rank", "start", "finding", "outlet_id", "code", "end", "detail"),
     "days": ("outlet_id", "code", "day"),
     "months": ("outlet_id", "code", "year", "month"),
     "ultra_low": ("outlet_id", "year", "quarter"),
     "emissions": ("outlet_id", "code", "year"),
     "limits": ("outlet_id", "pollutant", "set_id", "row_id"),
 }
-TIME_COLUMNS = ("hour", "start", "end")
+TIME_COLUMNS = ("hour", "start", "end", "episode_start", "episode_end")
 
 
 def sorted_rows(name: str, table: pa.Table) -> list[dict[str, Any]]:

@@ -19,21 +19,42 @@ def with_run_id(flagged: ir.Table, keys: list[str]) -> ir.Table:
     return flagged.mutate(run_id=index - order)
 
 
-def exceedance_events(hours: ir.Table) -> ir.Table:
-    """Consecutive exceedance hours merged: outlet_id, code, start, end (exclusive), duration_h,
-    peak_corrected_mg_m3, peak_multiple, limit_mg_m3 and limit_set at the peak."""
-    ex = with_run_id(hours.filter(hours.exceeded), ["outlet_id", "code"])
+def _kind_events(hours: ir.Table, kind: str) -> ir.Table:
+    ex = hours.filter(hours[f"{kind}_exceeded"].fill_null(False))
+    value, limit = ex[f"{kind}_corrected_mg_m3"], ex[f"{kind}_limit_mg_m3"]
+    factor = ibis.ifelse(value.notnull() & ex.measured_mg_m3.notnull() & (ex.measured_mg_m3 != 0),
+                         value / ex.measured_mg_m3, ibis.null(float))
+    ex = with_run_id(ex.mutate(e_value=value, e_limit=limit, e_factor=factor,
+                               e_multiple=ex[f"{kind}_exceed_multiple"]), ["outlet_id", "code"])
     events = ex.group_by(["outlet_id", "code", "run_id"]).agg(
         start=ex.hour.min(),
         last=ex.hour.max(),
         duration_h=ex.count(),
-        peak_corrected_mg_m3=ex.corrected_mg_m3.max(),
-        peak_multiple=ex.exceed_multiple.max(),
-        limit_mg_m3=ex.limit_mg_m3.argmax(ex.corrected_mg_m3),
-        limit_set=ex.limit_set.argmax(ex.corrected_mg_m3),
-        limit_row=ex.limit_row.argmax(ex.corrected_mg_m3),
+        peak_corrected_mg_m3=ex.e_value.max(),
+        peak_multiple=ex.e_multiple.max(),
+        limit_mg_m3=ex.e_limit.argmax(ex.e_value),
+        limit_set=ex[f"{kind}_limit_set"].argmax(ex.e_value),
+        limit_row=ex[f"{kind}_limit_row"].argmax(ex.e_value),
+        limit_status=ex[f"{kind}_limit_status"].argmax(ex.e_value),
+        peak_o2_pct=ex.o2_pct.argmax(ex.e_value),
+        max_o2_pct=ex.o2_pct.max(),
+        peak_correction_factor=ex.e_factor.argmax(ex.e_value),
+        max_correction_factor=ex.e_factor.max(),
+        suspect_hours=ibis.ifelse(ex.suspect, 1, 0).sum(),
+        suspect_finding=ex.suspect_finding.min(),
     )
-    return events.mutate(end=events.last + ibis.interval(hours=1)).drop("run_id", "last")
+    return events.mutate(end=events.last + ibis.interval(hours=1), limit_kind=ibis.literal(kind)).drop(
+        "run_id", "last")
+
+
+def exceedance_events(hours: ir.Table) -> ir.Table:
+    """Consecutive exceedance hours merged, separately per limit kind (``limit_kind``: ``legal`` for the
+    strictest statutory limit, ``ultra_low`` for the premium scheme's): outlet_id, code, start, end
+    (exclusive: the end of the last exceeded hour), duration_h, peak_corrected_mg_m3, peak_multiple, the
+    limit at the peak (limit_mg_m3, limit_set, limit_row, limit_status), the O2 and the correction factor
+    (corrected / measured) at the peak and their maxima, and the suspect hours inside the event with the
+    first data-quality finding covering one of them."""
+    return _kind_events(hours, "legal").union(_kind_events(hours, "ultra_low"))
 
 
 def hour_runs_finding(flagged: ir.Table, finding: str, value: ir.Scalar | None, detail: str, rule: str,
@@ -80,4 +101,16 @@ def availability_findings(hours: ir.Table) -> ir.Table:
         "operating hours without a valid hourly value (value: most valid minutes in one hour); reason: ",
         "hour_min_valid_minutes", "verified", note=invalid.invalid_reason.min(),
         keys=("outlet_id", "code", "invalid_reason"),
+    )
+
+
+def unjudgeable_findings(hours: ir.Table) -> ir.Table:
+    """Runs of hours whose pollutant value is valid (counted for capture and emissions) but which cannot be
+    judged against an O2-referenced limit because the O2 hour is not valid (reference §1.4)."""
+    bad = hours.filter(hours.valid & ~hours.judgeable)
+    return hour_runs_finding(
+        bad, "not_judgeable", bad.valid_minutes.min(),
+        "valid pollutant hours without a valid O2 for the limit's correction: counted for capture, not judged "
+        "(value: fewest valid pollutant minutes); reason: ", "hour_min_valid_minutes", "verified",
+        note=bad.unjudged_reason.min(), keys=("outlet_id", "code", "unjudged_reason"),
     )

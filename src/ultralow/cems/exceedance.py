@@ -25,49 +25,104 @@ def fallback_reference(candidates: ir.Table) -> ir.Table:
     ).rename(fb_outlet="outlet_id")
 
 
+# invalid_reason of an operating hour with too few valid minutes: the cause with the most minutes, in this
+# order on ties (a mark first: it is the operator's statement about the period)
+_CAUSES = (("marked_invalid", "n_marked"), ("fault", "n_fault"), ("maintenance", "n_maintenance"),
+           ("calibration", "n_calibration"), ("stopped", "n_stopped"), ("over_range", "n_over_range"),
+           ("communication", "n_comms"), ("manual_value", "n_manual"), ("implausible", "n_implausible"))
+
+
+def invalid_cause(t: ir.Table, minutes_per_hour: int = 60) -> ir.StringValue:
+    """The dominant cause of an hour's invalid minutes: a mark, a flag (fault, maintenance, calibration,
+    stopped, over range, communication, manual value), implausible values, or minutes that never arrived
+    (``missing_minutes``)."""
+    counts = {name: t[column] for name, column in _CAUSES}
+    counts["missing_minutes"] = ibis.greatest(ibis.literal(minutes_per_hour) - t.n_records, 0)
+    top = ibis.greatest(*counts.values())
+    # none of these: minutes with another flag (e.g. HJ/T 212-2005 P) -> "other_flags"
+    return ibis.cases(*[((value == top) & (value > 0), name) for name, value in counts.items()],
+                      else_="other_flags")
+
+
+def _corrected(t: ir.Table, measured: ir.FloatingValue, basis: ir.StringValue, o2_ref: ir.FloatingValue,
+               rules: RuleBook) -> ir.FloatingValue:
+    """The measured value at a limit row's basis: O2-corrected for an O2 row, as measured otherwise."""
+    return ibis.ifelse(basis == "o2", conversion.o2_corrected(measured, t.o2_pct, o2_ref, rules), measured)
+
+
 def judge(hours: ir.Table, fallback: ir.Table, rules: RuleBook) -> ir.Table:
-    """Add stopped, operating, valid, status, invalid_reason, o2_ref_pct, corrected_mg_m3, raw_exceeded,
-    exceeded, exceed_multiple, emission_valid, emission_kg to hours carrying their limit and marks."""
+    """Add stopped, operating, valid, judgeable, status, invalid_reason, unjudged_reason, o2_ref_pct,
+    corrected_mg_m3, raw_exceeded, exceeded, exceed_multiple, legal_/ultra_low_ corrected, exceeded and
+    multiple, indicative_mg_m3, emission_valid, emission_kg to hours carrying their limits and marks.
+
+    ``valid`` is the pollutant's own validity (HJ 75: each parameter validated separately; it counts for
+    capture and its emission counts when the flow is valid); ``judgeable`` adds what the limit needs: a valid
+    O2 hour below ambient for an O2-referenced limit (reference §1.4: a derived quantity is valid only if all
+    its inputs are). Only judgeable hours are compared with a limit."""
     t = hours.left_join(fallback, hours.outlet_id == fallback.fb_outlet).drop("fb_outlet")
     ambient = float(rules.value("ambient_o2_pct"))
     o2_ref = ibis.ifelse(t.limit_mg_m3.notnull(),
                          ibis.ifelse(t.limit_basis == "o2", t.limit_o2_ref_pct, ibis.null(float)),
                          t.fb_o2_ref_pct)
-    needs_o2 = o2_ref.notnull()
+    needs_o2 = (o2_ref.notnull() | (t.legal_limit_basis == "o2").fill_null(False)
+                | (t.ultra_low_limit_basis == "o2").fill_null(False))
     stopped = ((t.n_records > 0) & (t.n_stopped == t.n_records)) | t.stopped_mark.fill_null(False)
     minutes_ok = hour_is_valid(t.valid_minutes, rules)
     wet = t.wet_analyser.fill_null(False)
     o2_ok = t.o2_valid & t.o2_pct.notnull() & (t.o2_pct < ambient)
-    valid = (~stopped & minutes_ok & t.measured_mg_m3.notnull() & (~wet | t.hum_valid) & (~needs_o2 | o2_ok))
+    valid = ~stopped & minutes_ok & t.measured_mg_m3.notnull() & (~wet | t.hum_valid)
+    judgeable = valid & (~needs_o2 | o2_ok)
     reason = ibis.cases(
         (stopped, ibis.null(str)),
         (t.n_records == 0, "no_data"),
-        (~minutes_ok, "insufficient_valid_minutes"),
+        (~minutes_ok & t.out_of_control.fill_null(False), "out_of_control"),
+        (~minutes_ok, invalid_cause(t)),
         (wet & ~t.hum_valid, "humidity_invalid"),
-        (needs_o2 & ~t.o2_valid, "o2_invalid"),
-        (needs_o2 & ~o2_ok, "o2_at_or_above_ambient"),
         (~valid, "measured_missing"),
         else_=ibis.null(str),
     )
-    corrected_any = ibis.ifelse(needs_o2, conversion.o2_corrected(t.measured_mg_m3, t.o2_pct, o2_ref, rules),
+    unjudged = ibis.cases(
+        (~valid, ibis.null(str)),
+        (needs_o2 & ~t.o2_valid, "o2_invalid"),
+        (needs_o2 & ~o2_ok, "o2_at_or_above_ambient"),
+        else_=ibis.null(str),
+    )
+    corrected_any = ibis.ifelse(needs_o2 & o2_ref.notnull(),
+                                conversion.o2_corrected(t.measured_mg_m3, t.o2_pct, o2_ref, rules),
                                 t.measured_mg_m3)
-    corrected = ibis.ifelse(valid, corrected_any, ibis.null(float))
-    raw_exceeded = (valid & t.limit_mg_m3.notnull() & (corrected > t.limit_mg_m3)).fill_null(False)
+    corrected = ibis.ifelse(judgeable, corrected_any, ibis.null(float))
+    raw_exceeded = (judgeable & t.limit_mg_m3.notnull() & (corrected > t.limit_mg_m3)).fill_null(False)
     exempt = t.exempt.fill_null(False)
-    emission_valid = ~stopped & minutes_ok & t.measured_mg_m3.notnull() & (~wet | t.hum_valid) & t.flow_valid
+    emission_valid = valid & t.flow_valid
+    kinds = {}
+    for prefix in ("legal", "ultra_low"):
+        limit = t[f"{prefix}_limit_mg_m3"]
+        value = ibis.ifelse(judgeable & limit.notnull(),
+                            _corrected(t, t.measured_mg_m3, t[f"{prefix}_limit_basis"],
+                                       t[f"{prefix}_limit_o2_ref_pct"], rules), ibis.null(float))
+        over = value > limit
+        kinds[f"{prefix}_corrected_mg_m3"] = value
+        # null: no limit of this kind applies or the hour has no judgeable value; exempt hours are not exceeded
+        kinds[f"{prefix}_exceeded"] = ibis.ifelse(value.notnull(), over & ~exempt, ibis.null(bool))
+        kinds[f"{prefix}_exceed_multiple"] = ibis.ifelse(over & ~exempt, (value - limit) / limit, ibis.null(float))
     return t.mutate(
         stopped=stopped,
         operating=~stopped,
         valid=valid,
+        judgeable=judgeable,
         status=ibis.cases((stopped, "stopped"), (valid, "valid"), else_="invalid"),
         invalid_reason=reason,
+        unjudged_reason=unjudged,
         o2_ref_pct=o2_ref,
         corrected_mg_m3=corrected,
         raw_exceeded=raw_exceeded,
         exempt=exempt,
         exceeded=raw_exceeded & ~exempt,
         exceed_multiple=ibis.ifelse(raw_exceeded, (corrected - t.limit_mg_m3) / t.limit_mg_m3, ibis.null(float)),
+        # the mean of an invalid hour's valid minutes: indicative only, never judged or summed
+        indicative_mg_m3=ibis.ifelse(valid | stopped, ibis.null(float), t.measured_mg_m3),
         emission_valid=emission_valid,
         emission_kg=ibis.ifelse(emission_valid, conversion.emission_kg(t.measured_mg_m3, t.flow_m3_h, rules),
                                 ibis.null(float)),
+        **kinds,
     ).drop("fb_o2_ref_pct")

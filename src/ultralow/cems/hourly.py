@@ -22,7 +22,12 @@ KEY_SCHEMA = ibis.schema({"outlet_id": "string", "code": "string", "hour": "time
 CORE_SCHEMA = ibis.schema({
     "outlet_id": "string", "code": "string", "hour": "timestamp", "n_records": "int64", "n_stopped": "int64",
     "n_calibration": "int64", "valid_minutes": "int64", "mean_valid": "float64", "raw_mean": "float64",
+    "n_fault": "int64", "n_maintenance": "int64", "n_comms": "int64", "n_manual": "int64", "n_over_range": "int64",
+    "n_marked": "int64", "n_implausible": "int64",
 })
+# minute counts by cause of invalidity: the grid fills them with 0 where nothing arrived
+REASON_COUNTS = ("n_stopped", "n_calibration", "n_fault", "n_maintenance", "n_comms", "n_manual", "n_over_range",
+                 "n_marked", "n_implausible")
 CORE_COLUMNS = tuple(CORE_SCHEMA.names)
 
 
@@ -40,6 +45,11 @@ def aggregate(minutes: ir.Table, rules: RuleBook) -> ir.Table:
     m = minutes
     valid = m.valid & ~m.marked_invalid
     n_value = ibis.ifelse(m.is_n, m.value, ibis.null(float))
+    flags = rules.validity
+
+    def flagged(rule: str) -> ir.BooleanValue:
+        return m.flag.isin(list(flags[rule].value)).fill_null(False)
+
     zero_band = float(rules.value("zero_band_mg_m3"))
 
     def count(cond: ir.BooleanValue) -> ir.IntegerScalar:
@@ -53,7 +63,13 @@ def aggregate(minutes: ir.Table, rules: RuleBook) -> ir.Table:
         n_over_range=count(m.is_over_range),
         valid_minutes=count(valid),
         mean_valid=ibis.ifelse(valid, m.value, ibis.null(float)).mean(),
-        raw_mean=m.value.mean(),
+        # every value received except calibration gas (flag C), marks not applied: the raw view of the hour
+        raw_mean=ibis.ifelse(m.is_calibration, ibis.null(float), m.value).mean(),
+        n_fault=count(flagged("fault_flags")),
+        n_maintenance=count(flagged("maintenance_flags")),
+        n_comms=count(flagged("communication_flags")),
+        n_manual=count(flagged("manual_flags")),
+        n_marked=count(m.marked_invalid),
         n_min=n_value.min(),
         n_max=n_value.max(),
         n_mean=n_value.mean(),
@@ -73,7 +89,8 @@ def with_derived_nox(core: ir.Table, rules: RuleBook) -> ir.Table:
     no = core.filter(core.code == p["no"])
     no2 = core.filter(core.code == p["no2"]).select(
         o2_outlet="outlet_id", o2_hour="hour", no2_records="n_records", no2_stopped="n_stopped",
-        no2_cal="n_calibration", no2_valid="valid_minutes", no2_mean="mean_valid", no2_raw="raw_mean")
+        no2_cal="n_calibration", no2_valid="valid_minutes", no2_mean="mean_valid", no2_raw="raw_mean",
+        **{f"no2_{name}": name for name in REASON_COUNTS[2:]})
     j = no.join(no2, [no.outlet_id == no2.o2_outlet, no.hour == no2.o2_hour])
     derived = j.select(
         outlet_id=j.outlet_id,
@@ -85,6 +102,7 @@ def with_derived_nox(core: ir.Table, rules: RuleBook) -> ir.Table:
         valid_minutes=ibis.least(j.valid_minutes, j.no2_valid),
         mean_valid=conversion.nox_as_no2(j.mean_valid, j.no2_mean, rules),
         raw_mean=conversion.nox_as_no2(j.raw_mean, j.no2_raw, rules),
+        **{name: ibis.greatest(j[name], j[f"no2_{name}"]) for name in REASON_COUNTS[2:]},
     )
     has_nox = core.filter(core.code == p["nox"]).select("outlet_id").distinct()
     derived = derived.anti_join(has_nox, "outlet_id")
@@ -119,9 +137,8 @@ def pollutant_grid(core: ir.Table, outlets: ir.Table, hours: ir.Table, rules: Ru
                                grid.hour == stats.s_hour])
     return j.drop("s_outlet", "s_code", "s_hour").mutate(
         n_records=j.n_records.fill_null(0),
-        n_stopped=j.n_stopped.fill_null(0),
-        n_calibration=j.n_calibration.fill_null(0),
         valid_minutes=j.valid_minutes.fill_null(0),
+        **{name: j[name].fill_null(0) for name in REASON_COUNTS},
     )
 
 

@@ -45,3 +45,39 @@ class Period:
     def as_dict(self) -> dict[str, str]:
         return {"from": self.start.isoformat(), "to": (self.end - timedelta(days=1)).isoformat(),
                 "end_exclusive": self.end.isoformat()}
+
+
+def quarter_start(day: date) -> date:
+    """The first day of the calendar quarter containing ``day``."""
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def next_quarter(day: date) -> date:
+    """The first day of the calendar quarter after the one containing ``day``."""
+    start = quarter_start(day)
+    return date(start.year + 1, 1, 1) if start.month == 10 else date(start.year, start.month + 3, 1)
+
+
+def previous_quarter(day: date) -> date:
+    """The first day of the calendar quarter before the one containing ``day``."""
+    start = quarter_start(day)
+    return date(start.year - 1, 10, 1) if start.month == 1 else date(start.year, start.month - 3, 1)
+
+
+def substitution_context(period: Period, first_data: date | None, last_data: date | None) -> Period:
+    """The days to judge so that substitution does not depend on the period asked (HJ 75-2017 §12.2).
+
+    alpha is the capture rate of the calendar quarter containing the hour (reference §1.7: the public code
+    uses the calendar quarter [V]); the look-back reads up to 2160 valid hours (about one quarter) before a
+    gap. So: from the start of the quarter before the period's first quarter to the end of its last quarter,
+    clipped to the days that have data (``first_data``/``last_data``: the outlets' first and last local day
+    with minute readings in the store; a quarter still running is judged up to its data cut-off). The result
+    always contains ``period``.
+    """
+    start = previous_quarter(period.start)
+    end = next_quarter(period.end - timedelta(days=1))
+    if first_data is not None:
+        start = max(start, first_data)
+    if last_data is not None:
+        end = min(end, last_data + timedelta(days=1))
+    return Period(min(start, period.start), max(end, period.end))

@@ -15,13 +15,21 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
-from ultralow.cems import exceedance, hourly, quality, rates, substitution
+from ultralow.cems import episodes, exceedance, hourly, quality, rates, substitution
 from ultralow.cems import marks as marks_mod
 from ultralow.cems.engine import Engine
-from ultralow.cems.events import availability_findings, exceedance_events
+from ultralow.cems.events import (
+    FINDING_COLUMNS,
+    availability_findings,
+    exceedance_events,
+    unjudgeable_findings,
+)
 from ultralow.cems.period import Period
+from ultralow.cems.suspect import with_suspect
 from ultralow.cems.validity import classify_minutes
+from ultralow.hj212 import code_tables
 from ultralow.standards.rules import RuleBook, packaged_rules
 from ultralow.standards.selection import outlet_candidates, strictest
 
@@ -31,6 +39,14 @@ HOUR_COLUMNS = (
     "limit_row", "limit_source", "limit_status", "exceeded", "raw_exceeded", "exempt", "mark_type",
     "exceed_multiple", "flow_m3_h", "emission_kg", "substitute_kg", "substitution_rule", "emission_total_kg",
     "alpha",
+    # both limits, always (issue 17): the strictest statutory row and the premium (ultra-low) row
+    "legal_limit_mg_m3", "legal_limit_set", "legal_limit_row", "legal_limit_status", "legal_corrected_mg_m3",
+    "legal_exceeded", "legal_exceed_multiple",
+    "ultra_low_limit_mg_m3", "ultra_low_limit_set", "ultra_low_limit_row", "ultra_low_limit_status",
+    "ultra_low_corrected_mg_m3", "ultra_low_exceeded", "ultra_low_exceed_multiple",
+    # why an hour is not judged, and what is only indicative
+    "judgeable", "unjudged_reason", "indicative_mg_m3", "indicative_o2_pct", "suspect", "suspect_finding",
+    "pollutant_name",
 )
 
 
@@ -56,6 +72,14 @@ class ComplianceResult:
                 "days": self.days, "months": self.months, "ultra_low": self.ultra_low, "emissions": self.emissions}
 
 
+def pollutant_names(rules: RuleBook) -> pa.Table:
+    """code -> pollutant_name (the English name of ``pollutants.toml``, else the HJ 212 code table's)."""
+    factors = code_tables().factors
+    codes = list(rules.pollutants)
+    names = [rules.pollutant_names.get(c) or (factors[c].name_en if c in factors else c) for c in codes]
+    return pa.table({"code": pa.array(codes, pa.string()), "pollutant_name": pa.array(names, pa.string())})
+
+
 def _keep(engine: Engine | None, name: str, expr: ir.Table, spark_only: bool = False) -> ir.Table:
     """Materialise ``expr`` on the engine. ``spark_only``: a cut that only Spark needs (it re-plans a view's
     whole lineage on every use; DuckDB does better reading the expression in one query)."""
@@ -65,23 +89,32 @@ def _keep(engine: Engine | None, name: str, expr: ir.Table, spark_only: bool = F
 
 
 def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table | None, period: Period, *,
-        rules: RuleBook | None = None, engine: Engine | None = None) -> ComplianceResult:
+        rules: RuleBook | None = None, engine: Engine | None = None, context: Period | None = None,
+        extra_findings: ir.Table | None = None) -> ComplianceResult:
     """Judge the period. ``readings``: the contract's readings columns (minute rows are used);
     ``outlets``: registry rows (outlet_id, source_type, limit_sets, wet_analyser, utc_offset_min);
     ``limits``: :meth:`LimitCatalog.table`; ``marks``: :data:`marks.MARK_SCHEMA` rows or None.
 
     With an ``engine`` the hourly statistics and the judged hours are computed once and kept there;
     without one the result is a set of lazy expressions (same values).
+
+    ``context`` (containing ``period``): the days judged to make the answer independent of the period asked —
+    the calendar quarters that the substitution's alpha and look-back read (see
+    :func:`ultralow.cems.period.substitution_context`). Every table is then cut to ``period``.
+    ``extra_findings``: finding rows made outside the engine (QA findings, :mod:`ultralow.cems.qa`).
     """
+    if context is not None and (context.start > period.start or context.end < period.end):
+        raise ValueError(f"context {context.as_dict()} must contain the period {period.as_dict()}")
+    context = context or period
     rules = rules or packaged_rules()
     load = engine.load if engine is not None else ibis.memtable
-    hour_grid = load(period.hours_table())
+    hour_grid = load(context.hours_table())
     policy = load(rules.marking_table())
     if marks is None:
         marks = load(marks_mod.empty_marks())
     marked = marks_mod.with_policy(marks, policy)
 
-    minutes = classify_minutes(hourly.period_minutes(readings, period), rules)
+    minutes = classify_minutes(hourly.period_minutes(readings, context), rules)
     any_marks, invalidating, out_of_control = True, True, True
     if engine is not None:  # skip the interval joins when there is no mark at all (the common case)
         counts = engine.to_arrow(marked.aggregate(
@@ -114,19 +147,35 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
     candidates = _keep(engine, "candidates", outlet_candidates(outlets, limits), spark_only=True)
     hours = strictest(hours, candidates, float(rules.value("ambient_o2_pct")))
     hours = _keep(engine, "judged", exceedance.judge(hours, exceedance.fallback_reference(candidates), rules))
+    quality_found = _keep(engine, "quality", quality.findings(stats, hours, rules))
+    hours = with_suspect(hours, quality_found, rules)
     hours = substitution.substitute(hours, rules, keep=lambda name, expr: _keep(engine, name, expr, spark_only=True),
                                     out_of_control=out_of_control)
+    names = load(pollutant_names(rules))
     hours = hours.rename(raw_mg_m3="raw_mean")
+    named = names.rename(n_code="code")
+    hours = hours.left_join(named, hours.code == named.n_code).drop("n_code")
+    # an invalid hour's means are indicative only: they move to indicative_* and the measured columns are null
+    hours = hours.mutate(measured_mg_m3=ibis.ifelse(hours.valid, hours.measured_mg_m3, ibis.null(float)),
+                         o2_pct=ibis.ifelse(hours.o2_valid, hours.o2_pct, ibis.null(float)),
+                         indicative_o2_pct=ibis.ifelse(hours.o2_valid, ibis.null(float), hours.o2_pct))
+    if context != period:  # judged over the context, reported for the period asked
+        hours = hours.filter(hours.hour >= period.start_time, hours.hour < period.end_time)
+        quality_found = quality_found.filter(quality_found.start < period.end_time,
+                                             quality_found.end > period.start_time)
     hours = _keep(engine, "hours", hours.select(*HOUR_COLUMNS, "operating", "stopped", "emission_valid", "n_records"))
 
     day_table = rates.days(hours, rules)
-    found = quality.findings(stats, hours, rules).union(availability_findings(hours)).union(
-        substitution.unsubstituted_findings(hours))
+    found = quality_found.union(availability_findings(hours)).union(
+        substitution.unsubstituted_findings(hours)).union(unjudgeable_findings(hours))
+    if extra_findings is not None:
+        found = found.union(extra_findings.select(*FINDING_COLUMNS).cast(found.schema()))
+    events = _keep(engine, "events", exceedance_events(hours), spark_only=True)
     return ComplianceResult(
         hours=hours.select(*HOUR_COLUMNS),
-        summary=rates.summary(hours),
-        events=exceedance_events(hours),
-        findings=found,
+        summary=rates.summary(hours, candidates, names, rules.pollutants),
+        events=events,
+        findings=episodes.ranked(found, events, rules),
         days=day_table,
         months=rates.months(day_table, rules),
         ultra_low=rates.ultra_low_ratio(hours, candidates, rules),

@@ -55,7 +55,10 @@ def substitute(hours: ir.Table, rules: RuleBook, keep: Callable[[str, ir.Table],
     of the (few) gaps with the valid hours numbered anchor - n + 1 … anchor. ``keep`` may materialise the
     numbered table (it is read several times). ``out_of_control`` False: no out-of-control mark exists, so
     Table A cannot apply and its joins are left out."""
-    t = hours.mutate(needs_sub=hours.operating & ~hours.emission_valid)
+    # the windows run over a narrow projection (the hour rows are wide: sorting them all would cost more)
+    t = hours.select("outlet_id", "code", "hour", "operating", "stopped", "valid", "emission_valid", "emission_kg",
+                     "n_calibration", "mark_type", "out_of_control")
+    t = t.mutate(needs_sub=t.operating & ~t.emission_valid)
     upto = ibis.window(group_by=[t.outlet_id, t.code], order_by=t.hour, rows=(None, 0))
     # vseq: valid hours up to and including this hour; for a gap hour, the number of the last valid hour
     t = t.mutate(vseq=ibis.ifelse(t.emission_valid, 1, 0).sum().over(upto))
@@ -92,29 +95,30 @@ def substitute(hours: ir.Table, rules: RuleBook, keep: Callable[[str, ir.Table],
     }).rename(m_outlet="g_outlet", m_code="g_code", m_vseq="g_vseq")
     gap_table = gap_table.left_join(maxima, [gap_table.g_outlet == maxima.m_outlet, gap_table.g_code == maxima.m_code,
                                              gap_table.g_vseq == maxima.m_vseq]).drop("m_outlet", "m_code", "m_vseq")
-    t = t.left_join(gap_table, [t.outlet_id == gap_table.g_outlet, t.code == gap_table.g_code,
-                                t.vseq == gap_table.g_vseq, t.needs_sub])
-    t = t.drop("g_outlet", "g_code", "g_vseq", "g_anchor")
-    alpha = quarterly_capture(hours).rename(q_outlet="outlet_id", q_code="code")
-    t = t.left_join(alpha, [t.outlet_id == alpha.q_outlet, t.code == alpha.q_code,
-                            t.hour.year() == alpha.q_year, t.hour.quarter() == alpha.q_quarter])
-    t = t.drop("q_outlet", "q_code", "q_year", "q_quarter", "q_operating", "q_valid")
-    t = t.mutate(substitution_kind=t.g_kind, gap_hours=t.gap_hours.fill_null(0)).drop("g_kind")
+    # one row per gap hour with its gap, alpha and rule
+    g = gaps.select("outlet_id", "code", "hour", "vseq")
+    g = g.join(gap_table, [g.outlet_id == gap_table.g_outlet, g.code == gap_table.g_code, g.vseq == gap_table.g_vseq])
+    alpha = quarterly_capture(t)
+    ga = alpha.rename(q_outlet="outlet_id", q_code="code")
+    g = g.left_join(ga, [g.outlet_id == ga.q_outlet, g.code == ga.q_code, g.hour.year() == ga.q_year,
+                         g.hour.quarter() == ga.q_quarter])
     rows = rules.substitution
-    rule = ibis.cases(*[(_row_applies(r, t.substitution_kind, t.alpha, t.gap_hours), r.id) for r in rows],
-                      else_=ibis.null(str))
+    rule = ibis.cases(*[(_row_applies(r, g.g_kind, g.alpha, g.gap_hours), r.id) for r in rows], else_=ibis.null(str))
     value = ibis.cases(
-        *[(_row_applies(r, t.substitution_kind, t.alpha, t.gap_hours),
-           t[f"max_{int(r.lookback_valid_hours)}"] if r.lookback_valid_hours else ibis.null(float)) for r in rows],
+        *[(_row_applies(r, g.g_kind, g.alpha, g.gap_hours),
+           g[f"max_{int(r.lookback_valid_hours)}"] if r.lookback_valid_hours else ibis.null(float)) for r in rows],
         else_=ibis.null(float),
     )
-    t = t.mutate(
-        substitution_rule=ibis.ifelse(t.needs_sub, rule, ibis.null(str)),
-        substitute_kg=ibis.ifelse(t.needs_sub, value, ibis.null(float)),
-    )
-    total = ibis.cases((t.emission_valid, t.emission_kg), (t.stopped, 0.0), else_=t.substitute_kg)
-    drop = ["needs_sub", "vseq", *[f"max_{n}" for n in lookbacks]] + (["cal_vseq"] if out_of_control else [])
-    return t.mutate(emission_total_kg=total).drop(*drop)
+    sub = g.select(s_outlet=g.outlet_id, s_code=g.code, s_hour=g.hour, s_gap=g.gap_hours, s_kind=g.g_kind,
+                   substitution_rule=rule, substitute_kg=value)
+    out = hours.left_join(sub, [hours.outlet_id == sub.s_outlet, hours.code == sub.s_code, hours.hour == sub.s_hour])
+    out = out.mutate(gap_hours=out.s_gap.fill_null(0), substitution_kind=out.s_kind).drop(
+        "s_outlet", "s_code", "s_hour", "s_gap", "s_kind")
+    qa = alpha.select(a_outlet="outlet_id", a_code="code", a_year="q_year", a_quarter="q_quarter", alpha="alpha")
+    out = out.left_join(qa, [out.outlet_id == qa.a_outlet, out.code == qa.a_code, out.hour.year() == qa.a_year,
+                             out.hour.quarter() == qa.a_quarter]).drop("a_outlet", "a_code", "a_year", "a_quarter")
+    total = ibis.cases((out.emission_valid, out.emission_kg), (out.stopped, 0.0), else_=out.substitute_kg)
+    return out.mutate(emission_total_kg=total)
 
 
 def annual_emissions(hours: ir.Table) -> ir.Table:

@@ -13,8 +13,11 @@ VERDICTS: tuple[str, ...] = ("supported", "contradicted", "partly_supported", "n
 # The keys of one extracted claim, in this order (``ultralow claims extract --format json``).
 CLAIM_KEYS: tuple[str, ...] = (
     "id", "text", "span", "metric", "value", "value_max", "unit", "qualifier", "period", "entity", "scope",
-    "compared_to",
+    "compared_to", "direction", "location",
 )
+# The direction of a change claim (metric ``<name>_change``): its value is negative exactly when it is a
+# decrease ("a 23.9 percent reduction" -> value -23.9, direction "decrease"); None for claims that are not changes.
+DIRECTIONS: tuple[str, ...] = ("increase", "decrease", "none")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ class Claim:
     Markdown, the extracted text for HTML (see :mod:`ultralow.claims.document`); it covers the figure
     with its unit ("90 billion Yuan"). ``value`` is in ``unit`` after scale words were applied.
     ``step`` is the stated precision in ``unit`` ("13.5 million" -> 1e5), used for rounding tolerance.
+    ``direction`` is "increase" / "decrease" / "none" for a change (``metric`` ending in ``_change``; the
+    value's sign agrees: negative = decrease) and None otherwise. ``page`` / ``page_span``: the page (from 1)
+    and the offsets within that page's text, for documents with pages (PDF).
     """
 
     id: str
@@ -53,6 +59,9 @@ class Claim:
     compared_to: Comparison | None
     document: str = ""
     step: float = 1.0
+    direction: str | None = None
+    page: int | None = None
+    page_span: tuple[int, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the keys of :data:`CLAIM_KEYS`."""
@@ -69,6 +78,9 @@ class Claim:
             "entity": self.entity,
             "scope": self.scope,
             "compared_to": self.compared_to.to_json() if self.compared_to else None,
+            "direction": self.direction,
+            "location": None if self.page is None or self.page_span is None else
+            {"page": self.page, "start": self.page_span[0], "end": self.page_span[1]},
         }
 
 

@@ -10,24 +10,25 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
+from ultralow.claims.number_words import (
+    CJK_NUMERAL_RE,
+    CJK_PERCENT_RE,
+    EN_NUMBER_RE,
+    FRACTION_RE,
+    FRACTIONS,
+    cjk_value,
+    durations,
+    en_number_value,
+)
 from ultralow.claims.vocabulary import Vocabulary, find_unit, is_cjk
 
 # ASCII digits only after normalising full-width digits (same length, so offsets hold).
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_NUM = re.compile(r"(?:(?<![A-Za-z0-9_.,/])|(?<=RMB)|(?<=CNY)|(?<=USD)|(?<=HKD)|(?<=EUR)|(?<=GNF)|(?<=IDR))(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?!,\d{3})")
-_EN_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
-    "dozen": 12, "zero": 0,
-}
-_EN_WORD = re.compile(r"(?<![A-Za-z])(" + "|".join(_EN_NUMBER_WORDS) + r")(?![A-Za-z])", re.IGNORECASE)
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CJK_NUM = re.compile(r"(?<![第十百千万一二三四五六七八九两])([二两三四五六七八九十][十百千]?[一二三四五六七八九]?)")
-_CJK_BARE_SCALE = re.compile(r"(?:逾|超过|超|近|约|达)(万亿|千亿|百亿|十亿|千万|百万|亿|万)(?=[\u4e00-\u9fff])")
 _CJK_ZERO = re.compile(r"零(?:死亡|亡人|伤亡)")  # "零死亡事故": zero fatalities
 _CJK_SCALE_BLOCK = "瓦克米卡焦伏帕赫"
 _SPACES = re.compile(r"\s*")
+_SUBSTANCE_BEFORE = re.compile(r"(?:标准煤|标煤)(?:约|近|超过|逾)?$")
 _JOINT = re.compile(r"-|[ \t]+")  # between a modifier noun and its head noun
 _YEAR_PREPOSITION = re.compile(r"\b(?:in|since|by|during|until|till|from|of|for|year|before|after|through)\s+$",
                                re.IGNORECASE)
@@ -76,14 +77,6 @@ class Quantity:
     word_number: bool = False
 
 
-@dataclass(frozen=True)
-class PeriodMention:
-    start: int
-    end: int
-    period: str
-    baseline: bool  # "compared with 2022", "较2022年": the base of a change, not the claim's period
-
-
 @cache
 def _end_anchored(pattern: str) -> re.Pattern[str]:
     return re.compile(f"(?:{pattern})\\s*$")
@@ -116,18 +109,9 @@ def _parse_number(raw: str) -> tuple[float, int]:
 
 
 def parse_cjk_numeral(raw: str) -> int | None:
-    """Small Chinese numerals: 两 -> 2, 十 -> 10, 十五 -> 15, 二十 -> 20, 三百 -> 300."""
-    total, current = 0, 0
-    for ch in raw:
-        if ch in _CJK_DIGITS:
-            current = _CJK_DIGITS[ch]
-        elif ch in "十百千":
-            unit = {"十": 10, "百": 100, "千": 1000}[ch]
-            total += (current or 1) * unit
-            current = 0
-        else:
-            return None
-    return total + current
+    """Chinese numerals as an integer: 两 -> 2, 十五 -> 15, 三百 -> 300, 三亿五千万 -> 350000000 (cn2an)."""
+    value = cjk_value(raw)
+    return None if value is None or value != int(value) else int(value)
 
 
 def _is_word_char(ch: str) -> bool:
@@ -156,12 +140,36 @@ def _unit_after(vocab: Vocabulary, text: str, pos: int, hi: int) -> tuple[int, i
         pm = vocab.per_product_re.match(text, end, hi)
         if pm:
             end = pm.end()
+    elif (per := _per_tonne_after(vocab, text, end, hi, unit)) is not None:
+        # "8 tonnes carbon dioxide equivalent per tonne of aluminium", "0.25 kilogrammes of fluoride per tonne
+        # of aluminium": a mass, energy or volume per tonne of product is an intensity
+        end, unit, kind = per[0], per[1], "intensity"
     elif kind == "mass" and unit == "t":
         # "2 Mt/yr", "2 million tonnes of alumina a year": a yearly rate
         ym = vocab.per_year_re.match(text, end, hi)
         if ym:
             end, unit, kind = ym.end(), "t/yr", "mass_rate"
     return p, end, unit, kind, row.factor
+
+
+_PER_TONNE_AFTER = re.compile(
+    r"(?:[ \t]+of[ \t]+(?:[A-Za-z][\w\-]*)(?:[ \t]+(?!per\b)[A-Za-z][\w\-]*)?)?"  # "of fluoride", "of carbon dioxide"
+    r"[ \t]*(?:per|/|a|每)[ \t]*(?:metric[ \t]+)?(?:tonnes?|tons?|t|吨)(?![A-Za-z])", re.IGNORECASE)
+
+
+def _per_tonne_after(vocab: Vocabulary, text: str, pos: int, hi: int, unit: str) -> tuple[int, str] | None:
+    """(end, per-tonne unit) when ``unit`` at ``pos`` is followed by "per tonne (of <product>)"."""
+    per_unit = vocab.per_tonne_units.get(unit)
+    if per_unit is None:
+        return None
+    m = _PER_TONNE_AFTER.match(text, pos, hi)
+    if not m:
+        return None
+    end = m.end()
+    pm = vocab.per_product_re.match(text, end, hi)
+    if pm:
+        end = pm.end()
+    return end, per_unit
 
 
 _MODIFIER = re.compile(r"[ \t]+([a-z][a-z\-]{2,24})(?=[ \t]+[A-Za-z])")
@@ -303,6 +311,13 @@ def change_before(vocab: Vocabulary, text: str, pos: int, lo: int, unit_kind: st
             return -1
         if vocab.verbs_increase_re.search(clause):
             return 1
+        # rule "elliptical change": "reduced fluoride emissions by 34%, and fluoride intensity by 10%" -- the
+        # verb of the statement before the comma governs the "by" figure after it (the nearest verb wins)
+        wide = text[max(lo, pos - 160):pos]
+        verbs = [(m.end(), -1) for m in vocab.verbs_decrease_re.finditer(wide)] + \
+                [(m.end(), 1) for m in vocab.verbs_increase_re.finditer(wide)]
+        if verbs and not re.search(r"[;；。]", wide[max(verbs)[0]:]):
+            return max(verbs)[1]
     if vocab.comparative_before_re.search(clause):
         if _end_anchored(vocab.comparative_lower_re.pattern).search(window):
             return -1
@@ -314,9 +329,9 @@ def change_before(vocab: Vocabulary, text: str, pos: int, lo: int, unit_kind: st
 def change_after(vocab: Vocabulary, text: str, pos: int, hi: int) -> int:
     """+1/-1 when the figure ending at ``pos`` is a difference from an earlier year or an average
     ("7.9% below its 2022 level", "300 kWh lower than the industry average")."""
-    if vocab.decrease_after_re.match(text, pos, hi):
+    if vocab.decrease_after_re.match(text, pos, hi) or vocab.noun_decrease_re.match(text, pos, hi):
         return -1
-    if vocab.increase_after_re.match(text, pos, hi):
+    if vocab.increase_after_re.match(text, pos, hi) or vocab.noun_increase_re.match(text, pos, hi):
         return 1
     return 0
 
@@ -389,6 +404,9 @@ def _scan_one(vocab: Vocabulary, text: str, s: int, e: int, raw_value: float, de
             unit_from = "counted"
             if is_cjk(text[counted_start]):
                 pos = counted_end
+    if unit == "t" and _SUBSTANCE_BEFORE.search(text, max(lo, start - 8), start):
+        # "节约标准煤4.6万吨": tonnes of standard coal named right before the figure are tce
+        unit, kind = "tce", "energy"
     if kind == "money" and unit is not None and (price := vocab.per_tonne_price_re.match(text, pos, hi)):
         # "RMB 80 per tonne of CO2e": a price
         unit, kind, pos = f"{unit}/t", "price", price.end()
@@ -396,8 +414,8 @@ def _scan_one(vocab: Vocabulary, text: str, s: int, e: int, raw_value: float, de
         # "15m high": an abbreviated scale needs a currency or a unit ("US$6.3m", "4.2m hours"); without one the
         # "m" may be metres, so the figure is the bare number
         factor, has_scale, pos = 1.0, False, before_scale
-    if word_number and unit_from != "counted":
-        return None
+    if word_number and not unit_from:
+        return None  # a number word is a figure only with a unit or a counted noun after it
     after_q = _qualifier_after(vocab, text, pos, hi)
     if after_q:
         qualifier = after_q[0]
@@ -420,7 +438,7 @@ def scan_quantities(vocab: Vocabulary, text: str, lo: int = 0, hi: int | None = 
     masked = _masked_ranges(norm, lo, hi)
     out: list[Quantity] = []
     consumed_until = lo
-    for m in _NUM.finditer(norm, lo, hi):
+    for m in vocab.number_re.finditer(norm, lo, hi):
         s, e = m.span(1)
         if s < consumed_until or any(a <= s < b for a, b in masked):
             continue
@@ -478,7 +496,7 @@ def _with_range(vocab: Vocabulary, text: str, q: Quantity, raw: str, lo: int, hi
             return q
     if word == "to" and q.qualifier != "exactly":
         return q
-    m2 = _NUM.match(text, sep.end(), hi)
+    m2 = vocab.number_re.match(text, sep.end(), hi)
     if not m2:
         return q
     raw2, dec2 = _parse_number(m2.group(1))
@@ -511,53 +529,84 @@ def _with_range(vocab: Vocabulary, text: str, q: Quantity, raw: str, lo: int, hi
 
 def _word_numbers(vocab: Vocabulary, text: str, lo: int, hi: int, masked: list[tuple[int, int]],
                   found: list[Quantity]) -> list[Quantity]:
-    """Spelled-out counts: "two medical stations", "十所学校" (only with a counted noun)."""
+    """Figures written in words (:mod:`ultralow.claims.number_words`): English number words with a unit or a
+    counted noun ("two medical stations", "one million tonnes per year"), fractions ("about half of"), Chinese
+    numerals ("三亿五千万元", "十余个项目", "百分之十五"), bare Chinese scales ("逾百亿元"), "零死亡" and durations
+    ("for 4 years", "连续3年")."""
     out: list[Quantity] = []
-    taken = [(q.start, q.end) for q in found]
-    for m in _EN_WORD.finditer(text, lo, hi):
-        if any(a <= m.start() < b for a, b in taken + masked):
+    taken = [(q.start, q.end) for q in found] + masked
+
+    def free(s: int, e: int) -> bool:
+        return not any(a < e and s < b for a, b in taken)
+
+    def add(q: Quantity) -> None:
+        out.append(q)
+        taken.append((q.start, q.end))
+
+    for w in durations(text, lo, hi):
+        if free(w.start, w.end):
+            add(Quantity(start=w.start, end=w.end, value=w.value, value_max=None, unit="yr", kind="duration",
+                         unit_from="unit", qualifier=_qualifier_before(vocab, text, w.start, lo) or "exactly",
+                         change=0, step=1.0, word_number=not text[w.start].isdigit()))
+    for m in FRACTION_RE.finditer(text, lo, hi):
+        if not free(m.start(), m.end()):
+            continue
+        value = FRACTIONS[re.sub(r"\s+", " ", m.group(0)).lower()]
+        add(Quantity(start=m.start(), end=m.end(), value=value, value_max=None, unit="%", kind="share",
+                     unit_from="unit", qualifier=_qualifier_before(vocab, text, m.start(), lo) or "exactly", change=0,
+                     step=1.0, word_number=True))
+    for m in EN_NUMBER_RE.finditer(text, lo, hi):
+        if not free(m.start(), m.end()):
             continue
         if vocab.not_before_word_number_re.search(text, max(lo, m.start() - 16), m.start()):
             continue
-        value = _EN_NUMBER_WORDS[m.group(1).lower()]
-        q = _scan_one(vocab, text, m.start(), m.end(), float(value), 0, lo, hi, word_number=True)
+        q = _scan_one(vocab, text, m.start(), m.end(), en_number_value(m), 0, lo, hi, word_number=True)
         if q is not None:
-            out.append(q)
-    for m in _CJK_BARE_SCALE.finditer(text, lo, hi):
+            add(q)
+    for m in vocab.bare_scale_re.finditer(text, lo, hi):
         # "逾百亿元", "近万人": a scale word with no digits, after a qualifier, is one of that scale
-        if any(a <= m.start(1) < b for a, b in taken + masked):
+        if not free(m.start(1), m.end(1)):
             continue
         q = _scan_one(vocab, text, m.start(1), m.start(1), 1.0, 0, lo, hi)
         if q is not None and q.has_scale and q.unit is not None:
-            out.append(replace(q, step=q.factor))
+            add(replace(q, step=q.factor))
     for m in _CJK_ZERO.finditer(text, lo, hi):
-        if any(a <= m.start() < b for a, b in taken + masked):
+        if not free(m.start(), m.end()):
             continue
-        out.append(Quantity(
+        add(Quantity(
             start=m.start(), end=m.start() + 1, value=0.0, value_max=None, unit="people", kind="people",
             unit_from="counted", qualifier="exactly", change=0, step=1.0, counted_start=m.start() + 1,
             counted_end=m.end(), word_number=True,
         ))
-    for m in _CJK_NUM.finditer(text, lo, hi):
-        if any(a <= m.start() < b for a, b in taken + masked):
+    for m in CJK_PERCENT_RE.finditer(text, lo, hi):
+        pct = cjk_value(m.group(1))
+        if pct is None or not free(m.start(), m.end()):
+            continue
+        decimals = len(m.group(1).split("点")[1]) if "点" in m.group(1) else 0
+        q = Quantity(start=m.start(), end=m.end(), value=pct, value_max=None, unit="%", kind="share",
+                     unit_from="unit", qualifier=_qualifier_before(vocab, text, m.start(), lo) or "exactly", change=0,
+                     step=10.0 ** -decimals, word_number=True)
+        change = change_before(vocab, text, q.start, lo, q.kind)
+        add(replace(q, change=change) if change else q)
+    for m in CJK_NUMERAL_RE.finditer(text, lo, hi):
+        if not free(m.start(), m.end()):
             continue
         if vocab.not_before_word_number_re.search(text, max(lo, m.start() - 4), m.start()):
             continue
-        value_cjk = parse_cjk_numeral(m.group(1))
-        if value_cjk is None or value_cjk < 2:
+        if _not_a_claim(vocab, text, m.start(), m.end(), lo):
             continue
-        end = m.end()
-        counted = vocab.counted_cjk_re.match(text, end, hi)
-        if not counted:
+        cjk = cjk_value(m.group(0))
+        if cjk is None:
             continue
-        unit = vocab.counted_by_word[counted.group(0).lower()].unit
-        if counted.group(0) == "次":
+        value = cjk
+        decimals = len(m.group(0).split("点")[1]) if "点" in m.group(0) else 0
+        q = _scan_one(vocab, text, m.start(), m.end(), value, decimals, lo, hi, word_number=True)
+        if q is None or (value < 2 and q.unit_from == "counted") or text.startswith("次", q.counted_start):
             continue
-        out.append(Quantity(
-            start=m.start(), end=counted.end(), value=float(value_cjk), value_max=None, unit=unit, kind=unit,
-            unit_from="counted", qualifier="exactly", change=0, step=1.0, counted_start=counted.start(),
-            counted_end=counted.end(), word_number=True,
-        ))
+        if q.unit_from == "counted" and not is_cjk(text[q.counted_start]):
+            continue
+        change = change_before(vocab, text, q.start, lo, q.kind)
+        add(replace(q, change=change) if change else q)
     return out
 
 
@@ -582,66 +631,4 @@ def _masked_ranges(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     for regex in _MASKS:
         for m in regex.finditer(text, lo, hi):
             out.append(m.span())
-    return out
-
-
-# ----------------------------------------------------------------- periods
-_SINCE = re.compile(r"(?:\bsince\s+|自\s*|从\s*)((?:19|20)\d{2})(?:\s*年)?(?:\s*(?:以来|起|开始))?|((?:19|20)\d{2})\s*年\s*以来",
-                    re.IGNORECASE)
-_YEAR_RANGE = re.compile(
-    r"(?:\bfrom\s+|\bbetween\s+)?((?:19|20)\d{2})\s*(?:年)?\s*(?:-|–|—|~|～|to|至|到|and|through)\s*((?:19|20)\d{2})(?:\s*年)?",
-    re.IGNORECASE,
-)
-_BASELINE_BEFORE = re.compile(r"(?:compared\s+(?:with|to)|versus|vs\.?|than|from|over|relative\s+to|较|比|相比|同比)"
-                              r"\s*(?:the\s+)?(?:end\s+of\s+)?$", re.IGNORECASE)
-
-
-def scan_periods(vocab: Vocabulary, text: str, lo: int = 0, hi: int | None = None) -> list[PeriodMention]:
-    """Years, year ranges, "since 2015", full dates and named plan periods in ``text[lo:hi]``."""
-    hi = len(text) if hi is None else hi
-    norm = normalise_digits(text)
-    out: list[PeriodMention] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(s: int, e: int, period: str, baseline: bool = False) -> None:
-        if any(a < e and s < b for a, b in taken):
-            return
-        taken.append((s, e))
-        out.append(PeriodMention(s, e, period, baseline))
-
-    for m in _DATE_ZH.finditer(norm, lo, hi):
-        if m.group(3):
-            add(m.start(), m.end(), f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}")
-        else:
-            add(m.start(), m.end(), f"{m.group(1)}-{int(m.group(2)):02d}")
-    for m in _DATE_EN.finditer(norm, lo, hi):
-        if m.group(1):
-            day, month, year = m.group(1), m.group(2), m.group(3)
-        else:
-            month, day, year = m.group(4), m.group(5), m.group(6)
-        add(m.start(), m.end(), f"{year}-{_MONTHS[month]:02d}-{int(day):02d}")
-    for m in _DATE_ISO.finditer(norm, lo, hi):
-        add(m.start(), m.end(), m.group(0))
-    for m in _SINCE.finditer(norm, lo, hi):
-        add(m.start(), m.end(), f"{m.group(1) or m.group(2)}/..")
-    for m in _YEAR_RANGE.finditer(norm, lo, hi):
-        if int(m.group(1)) < int(m.group(2)):
-            add(m.start(), m.end(), f"{m.group(1)}/{m.group(2)}")
-    for named in vocab.periods:
-        for m in named.words_re.finditer(norm, lo, hi):
-            add(m.start(), m.end(), named.period)
-    for m in _FY.finditer(norm, lo, hi):
-        year = m.group(1)
-        add(m.start(), m.end(), year if len(year) == 4 else f"20{year}")
-    codes = [m.span() for m in _MASKS[1].finditer(norm, lo, hi)]
-    for m in _YEAR.finditer(norm, lo, hi):
-        s, e = m.span(1)
-        if any(a <= s < b for a, b in codes):
-            continue
-        if _unit_after(vocab, norm, e, hi) or (not norm.startswith("年", e) and _counted_after(vocab, norm, e, hi)):
-            continue
-        baseline = bool(_BASELINE_BEFORE.search(norm[max(lo, s - 24):s])) or bool(
-            re.match(r"\s*(?:年)?\s*[:：]", norm[e:e + 4]) and re.search(r"[(（]\s*$", norm[max(lo, s - 3):s]))
-        add(s, e, m.group(1), baseline)
-    out.sort(key=lambda p: p.start)
     return out

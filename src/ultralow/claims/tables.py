@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
-from ultralow.claims.document import Cell, Document, Table
+from ultralow.claims.assemble import sentence_claims
+from ultralow.claims.layout import Cell, Document, Table
+from ultralow.claims.metrics import Hit
 from ultralow.claims.model import Claim
 from ultralow.claims.numbers import Quantity, scan_quantities
 from ultralow.claims.sentences import split_sentences
 from ultralow.claims.vocabulary import Vocabulary, is_cjk
-
-if TYPE_CHECKING:
-    from ultralow.claims.extract import Hit
 
 _YEAR_CELL = re.compile(r"^(?:FY\s?)?((?:19|20)\d{2})(?:\s*(?:年度?|年末|A|E|\*|\(.*\)|（.*）))?$", re.IGNORECASE)
 # a header naming a year with a word: "Baseline (2020)", "Target (2030)", "基准年（2020年）", "2030 target"
@@ -81,6 +79,23 @@ def parse_unit_text(vocab: Vocabulary, raw: str) -> UnitText | None:
     return None
 
 
+_STATED_SUBSTANCE = (
+    (re.compile(r"CO2e|CO₂e|CO2-e|CO2 equivalent|carbon dioxide equivalent|二氧化碳当量|CO2当量", re.IGNORECASE), "t CO2e", "ghg"),
+    (re.compile(r"标准煤|标煤|standard coal|coal equivalent", re.IGNORECASE), "tce", "energy"),
+)
+
+
+def restate_mass(vocab: Vocabulary, unit: UnitText | None, words: str) -> UnitText | None:
+    """Tonnes of a named substance are a unit of their own: "万吨" under "二氧化碳当量" is t CO2e, under
+    "标准煤" tce (the scale is kept)."""
+    if unit is None or unit.unit != "t":
+        return unit
+    for regex, name, kind in _STATED_SUBSTANCE:
+        if regex.search(words):
+            return UnitText(name, kind, unit.factor)
+    return unit
+
+
 def _label_and_unit(vocab: Vocabulary, label: str) -> tuple[str, UnitText | None]:
     label = _FOOTNOTE_MARK.sub("", label).strip()
     m = _PAREN_UNIT.search(label)
@@ -88,6 +103,43 @@ def _label_and_unit(vocab: Vocabulary, label: str) -> tuple[str, UnitText | None
         unit = parse_unit_text(vocab, m.group(1))
         if unit:
             return label[:m.start()].strip(), unit
+    return label, None
+
+
+_CAPTION_UNIT = re.compile(r"[(（]\s*([^()（）]{1,40})\s*[)）]|(?:单位|units?|unit of measure)\s*[:：]\s*([^,;，；。)）]{1,30})|"
+                           r"\bin\s+((?:thousands?|millions?|billions?)\s+(?:of\s+)?[^,;()]{1,30})", re.IGNORECASE)
+_UNLESS = re.compile(r"\s*(?:,\s*)?(?:unless\s+(?:otherwise\s+)?(?:stated|noted|indicated|specified)|除另有说明外|"
+                     r"除特别(?:说明|注明)外)\s*", re.IGNORECASE)
+_COUNTED_KINDS = frozenset({"people", "households", "trees", "count"})
+
+
+def caption_unit(vocab: Vocabulary, caption: str) -> UnitText | None:
+    """The unit and scale a table's caption or first header cell gives its cells: "(thousand tonnes unless
+    stated)", "（单位：万吨）", "Million mt CO2e", "Energy (GWh)", "in millions of RMB"."""
+    text = caption.strip()
+    if not text:
+        return None
+    whole = parse_unit_text(vocab, _UNLESS.sub("", text))
+    if whole is not None:
+        return whole
+    for m in _CAPTION_UNIT.finditer(text):
+        raw = _UNLESS.sub("", next(g for g in m.groups() if g))
+        raw = re.sub(r"^(?:单位\s*[:：]|units?\s*[:：])\s*", "", raw.strip(), flags=re.IGNORECASE)
+        unit = parse_unit_text(vocab, raw)
+        if unit is not None:
+            return unit
+    return None
+
+
+def split_unit_suffix(vocab: Vocabulary, label: str) -> tuple[str, UnitText | None]:
+    """A unit written at the end of a row label ("Scope 1 emissions kt CO2e", "Total fluoride, kg per tonne of
+    aluminium"): the longest trailing words that read as a measurement unit (not a counted noun)."""
+    words = list(re.finditer(r"\S+", label))
+    for k in range(1, len(words)):
+        tail = label[words[k].start():]
+        unit = parse_unit_text(vocab, tail)
+        if unit is not None and unit.kind not in _COUNTED_KINDS:
+            return label[:words[k].start()].rstrip(" ,;:-–"), unit
     return label, None
 
 
@@ -229,6 +281,10 @@ def table_claims(vocab: Vocabulary, doc: Document, table: Table,
     # the row label: every text column that is not a year, unit or change column ("A1.1 | NOx emissions")
     label_cols = [i for i in range(len(header)) if i not in year_cols and i != unit_col and i not in change_cols]
     if year_cols:
+        # the unit of rows that state none: the first header cell ("Million mt CO2e", "Energy (GWh)"), else the
+        # caption ("(thousand tonnes unless stated)"); the words of both name the metric of rows that do not
+        table_unit = caption_unit(vocab, header[0].text) or caption_unit(vocab, table.caption)
+        table_words = f"{_PAREN_UNIT.sub('', header[0].text)} {table.caption}".strip()
         for row in table.body:
             if not row:
                 continue
@@ -236,6 +292,11 @@ def table_claims(vocab: Vocabulary, doc: Document, table: Table,
             label, unit = _label_and_unit(vocab, label_text)
             if unit_col is not None and unit_col < len(row) and row[unit_col].text.strip():
                 unit = parse_unit_text(vocab, row[unit_col].text) or unit
+            if unit is None:
+                label, unit = split_unit_suffix(vocab, label)
+            if unit is None:
+                unit = table_unit
+            unit = restate_mass(vocab, unit, f"{label} {table.caption}")
             entity = _entity(vocab, label)
             for i, cell in enumerate(row):
                 if i in label_cols or i == unit_col:
@@ -255,6 +316,9 @@ def table_claims(vocab: Vocabulary, doc: Document, table: Table,
                 metric = metric_for_label(vocab, label, kind if not is_change else (unit.kind if unit else None))
                 if is_change and metric is None:
                     metric = metric_for_label(vocab, label, None)
+                if metric is None and table_words:
+                    # a row naming a business line or site ("Alumina") under a caption naming the metric
+                    metric = metric_for_label(vocab, table_words, kind if not is_change else None)
                 period = dated.group(1) if dated else (year_cols.get(i) or latest)
                 claim = _claim(vocab, doc, row, q, metric, None if is_change and q.unit else unit,
                                period, entity, label, is_change)
@@ -342,8 +406,6 @@ def _prose_cell_claims(vocab: Vocabulary, doc: Document, cell: Cell, row_label: 
                        period: str | None, entity: str | None, hits: dict[str, list[Hit]] | None) -> list[Claim]:
     """Claims of a cell written as prose; the row label names what the sentence leaves unnamed, and a
     sub-label before a colon names its figure ("Waste generated | Hazardous: 35,010 t; non-hazardous: …")."""
-    from ultralow.claims.extract import sentence_claims
-
     out: list[Claim] = []
     last_label = label_cells[-1] if label_cells else ""
     for s, e in split_sentences(doc.text, cell.start, cell.end):

@@ -165,6 +165,8 @@ class NamedPeriod:
 class Vocabulary:
     """Everything the extractor knows about words, compiled."""
 
+    number_re: re.Pattern[str]
+    bare_scale_re: re.Pattern[str]
     scales: tuple[Scale, ...]
     units: tuple[Unit, ...]
     counted: tuple[Counted, ...]
@@ -185,6 +187,8 @@ class Vocabulary:
     comparative_lower_re: re.Pattern[str]
     comparative_higher_re: re.Pattern[str]
     decrease_after_re: re.Pattern[str]
+    noun_increase_re: re.Pattern[str]
+    noun_decrease_re: re.Pattern[str]
     not_before: frozenset[str]
     not_after: tuple[str, ...]
     not_before_word_number_re: re.Pattern[str]
@@ -265,14 +269,22 @@ def build_vocabulary(folder: Path | None = None) -> Vocabulary:
         Scale(tuple(r["words"]), float(r["factor"]), bool(r.get("cjk", False)), r["source"], r["status"])
         for r in units_doc["scale"]
     )
+    normal: dict[str, str] = dict(units_doc.get("normal", {}).get("units", {}))
     units = tuple(
         Unit(
-            words=tuple(r["words"]), unit=r["unit"], kind=r["kind"], factor=float(r.get("factor", 1.0)),
+            words=tuple(r["words"]), unit=r["unit"], kind=r["kind"], factor=_unit_factor(r, normal, folder),
             prefix=r.get("position") == "prefix", exact_case=r.get("case") == "exact",
             source=r["source"], status=r["status"],
         )
         for r in units_doc["unit"]
     )
+    currencies = _load("currencies.toml", folder)
+    for r in currencies["currency"]:
+        for position, words in (("after", r["after"]), ("prefix", r["before"])):
+            units += (Unit(words=tuple(words), unit=r["code"], kind="money", factor=1.0, prefix=position == "prefix",
+                           exact_case=True, source=r["source"], status=r["status"]),)
+    glued = sorted({w for r in currencies["currency"] for w in [r["code"], *r["before"]] if w.isascii() and w.isalpha()},
+                   key=lambda w: (-len(w), w))
     counted = tuple(
         Counted(tuple(r["words"]), r["unit"], bool(r.get("cjk", False)), r["source"], r["status"])
         for r in units_doc["counted"]
@@ -321,6 +333,10 @@ def build_vocabulary(folder: Path | None = None) -> Vocabulary:
     qual_after = [(w, False) for q in qualifiers if q.after for w in q.words]
 
     return Vocabulary(
+        number_re=_number_regex(glued),
+        bare_scale_re=re.compile(r"(?:逾|超过|超|近|约|达)(" + "|".join(
+            re.escape(w) for w in sorted((w for sc in scales if sc.cjk for w in sc.words), key=len, reverse=True))
+            + r")(?=[\u4e00-\u9fff])"),
         scales=scales, units=units, counted=counted, qualifiers=qualifiers, metrics=metrics, scopes=scopes,
         standards=standards, entities=entities, periods=periods,
         comparison_cues_re=words_regex(ctx["comparison"]["cues"], plural=False),
@@ -334,6 +350,8 @@ def build_vocabulary(folder: Path | None = None) -> Vocabulary:
         comparative_higher_re=words_regex(change.get("comparative_higher", ["高"]), plural=False),
         increase_after_re=_change_after(change.get("after_increase", []), change.get("baselines", [])),
         decrease_after_re=_change_after(change.get("after_decrease", []), change.get("baselines", [])),
+        noun_increase_re=_change_noun(change.get("noun_increase", [])),
+        noun_decrease_re=_change_noun(change.get("noun_decrease", [])),
         not_before=frozenset(w.lower() for w in ctx["not_a_claim"]["before"]),
         not_after=tuple(sorted(ctx["not_a_claim"]["after"], key=len, reverse=True)),
         label_header_re=words_regex(ctx.get("table", {}).get("label_headers", ["indicator"]), plural=False,
@@ -365,6 +383,35 @@ def build_vocabulary(folder: Path | None = None) -> Vocabulary:
         per_year_re=re.compile(r"(?:\s+of\s+[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,2}?)?\s*(?:" + words_regex(
             units_doc["per_year"]["words"], plural=False, exact_case=False).pattern + ")"),
     )
+
+
+def _unit_factor(row: dict[str, Any], normal: dict[str, str], folder: Path | None) -> float:
+    """A unit row's factor into its normalised unit: computed by pint from the row's ``pint`` expression
+    (``data/units.pint``), else the row's ``factor`` (1 when absent)."""
+    if "pint" not in row:
+        return float(row.get("factor", 1.0))
+    if "factor" in row:
+        raise ValueError(f"units.toml: {row['words'][0]!r}: give `pint` or `factor`, not both")
+    if row["unit"] not in normal:
+        raise ValueError(f"units.toml: {row['words'][0]!r}: unit {row['unit']!r} has no [normal] pint expression")
+    from ultralow.claims.units import factor
+
+    return factor(row["pint"], normal[row["unit"]], None if folder is None else str(folder))
+
+
+def _number_regex(glued: list[str]) -> re.Pattern[str]:
+    """Digits of a figure ("1,234.5", "12"), not inside a word or another number; a currency code or prefix
+    word may be glued before the digits ("RMB300 million", "NOK41.7 billion")."""
+    behind = "".join(f"|(?<={re.escape(w)})" for w in glued)
+    return re.compile(r"(?:(?<![A-Za-z0-9_.,/])" + behind + r")(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?!,\d{3})")
+
+
+def _change_noun(nouns: list[str]) -> re.Pattern[str]:
+    """A change noun right after a figure: "23.9 percent reduction" (optionally "year-on-year")."""
+    if not nouns:
+        return re.compile(r"(?!)")
+    return re.compile(r"[ \t]*(?:(?:year-on-year|y-o-y|annual|overall)[ \t]+)?(?:" + words_regex(nouns, plural=True).pattern
+                      + r")(?![A-Za-z])", re.IGNORECASE)
 
 
 def _change_after(cues: list[str], baselines: list[str]) -> re.Pattern[str]:

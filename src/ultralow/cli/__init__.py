@@ -16,6 +16,7 @@ from ultralow.cli.kpi import kpi
 from ultralow.cli.ledger import ledger
 from ultralow.cli.marks import marks
 from ultralow.cli.outlets import outlets
+from ultralow.cli.qa import qa
 from ultralow.cli.report import report
 from ultralow.cli.serve import serve
 from ultralow.cli.simulate import simulate
@@ -41,7 +42,6 @@ main.add_command(export)
 main.add_command(claims)
 main.add_command(compliance)
 main.add_command(web)
-main.add_command(outlets)
 main.add_command(user)
 main.add_command(marks)
 main.add_command(report)
@@ -49,3 +49,5 @@ main.add_command(ledger)
 main.add_command(ghg)
 main.add_command(cbam_command)
 main.add_command(kpi)
+main.add_command(outlets)
+main.add_command(qa)

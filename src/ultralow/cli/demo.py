@@ -34,12 +34,13 @@ from ultralow.web.ops.feed import LiveFeed
 @click.option("--outlets", type=click.IntRange(1), default=None,
               help="Outlets to simulate; those with planted incidents come first.  [default: all 60]")
 @click.option("--no-serve", is_flag=True, help="Finish after the summary instead of serving the store.")
+@click.option("--no-report", is_flag=True, help="Skip the annual report step (reports/ beside the store).")
 @click.option("--hj212-port", envvar="ULTRALOW_HJ212_PORT", type=click.IntRange(0, 65535), default=9212,
               show_default=True, help="Port the receiver listens on after the summary (without --no-serve).")
 @click.option("--http-port", envvar="ULTRALOW_HTTP_PORT", type=click.IntRange(0, 65535), default=DEFAULT_HTTP_PORT,
               show_default=True, help="Port of the public site after the summary (without --no-serve).")
 @format_option("table", "json")
-def demo(seed: int, db: str, days: int | None, outlets: int | None, no_serve: bool, hj212_port: int,
+def demo(seed: int, db: str, days: int | None, outlets: int | None, no_serve: bool, no_report: bool, hj212_port: int,
          http_port: int, fmt: str) -> None:
     """Run a year of the SYNTHETIC demo group end to end: a fresh store (an earlier demo store at --db is
     replaced), minute data for every outlet bulk-loaded through `ultralow ingest`'s file path, the last hours
@@ -48,7 +49,7 @@ def demo(seed: int, db: str, days: int | None, outlets: int | None, no_serve: bo
     demo registry, so every other command works on it with just --db. Without --no-serve the receiver then
     keeps listening until Ctrl-C."""
     err = Console(stderr=True)
-    options = DemoOptions(db=Path(db), seed=seed, days=days, outlets=outlets)
+    options = DemoOptions(db=Path(db), seed=seed, days=days, outlets=outlets, report=not no_report)
     try:
         with RichSteps(err) as display:
             result = run_demo(options, display)

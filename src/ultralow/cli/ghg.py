@@ -12,8 +12,9 @@ import click
 from rich.console import Console
 
 from ultralow.app import Application, UsageProblem, csv_cell
-from ultralow.app.ghg import REGIMES, cbam, cbam_summary, ghg_inventory
+from ultralow.app.ghg import REGIMES, cbam, cbam_summary, ghg_inventory, measured_co2
 from ultralow.cli.options import config_option, db_option, format_option, given_config
+from ultralow.cli.progress import terminal_progress
 from ultralow.cli.reporting import reported, stderr_line
 from ultralow.terminal_tables import Column, print_fitted
 
@@ -39,16 +40,27 @@ def _no_rows_note(year: int, count: int) -> None:
 @click.option("--year", type=YEAR, required=True, help="The reporting year YYYY.")
 @click.option("--regime", type=click.Choice(sorted(REGIMES)), default="hkex", show_default=True,
               help="Which rules turn gas masses into CO2e: GWP set, PFC coefficients, boundary.")
+@click.option("--cems", "with_cems", is_flag=True,
+              help="Run the compliance engine for the year and set the CO2 its coal units measure (a05001) beside "
+                   "the calculated captive-power CO2.")
 @db_option
 @config_option
 @format_option("table", "json", "csv")
-def ghg(year: int, regime: str, db: str, config: str, fmt: str) -> None:
+def ghg(year: int, regime: str, with_cems: bool, db: str, config: str, fmt: str) -> None:
     """Scope 1 and 2 by base and for the group, each source line with its gas masses (CO2, CF4, C2F6),
     method, factors and ledger rows, intensities per tonne of aluminium and alumina, and the PFC figures by
     both coefficient sets. Only approved ledger rows are read. --format csv prints the source lines."""
     with reported():
         with Application.open(db, given_config(config)) as app:
-            inv = ghg_inventory(app.store, year, regime)
+            measured = None
+            if with_cems:
+                with terminal_progress() as progress:
+                    judgement = app.judge(year=year, progress=progress)
+                measured = measured_co2(judgement.tables["emissions"], app.registry.outlets_table(), year)
+                if not measured:
+                    stderr_line(f"no coal unit of the store measures CO2 (a05001) in {year}: nothing to set beside "
+                                "the calculated figure")
+            inv = ghg_inventory(app.store, year, regime, measured_co2=measured)
         _no_rows_note(year, len(inv.production))
         if fmt == "json":
             click.echo(json.dumps(inv.to_json(), ensure_ascii=False))

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import click
 
-from ultralow.app import UsageProblem
+from ultralow.app import SCHEMA_VERSION, UsageProblem
 from ultralow.cli.opsstore import ops_store
 from ultralow.cli.options import config_option, db_option, format_option, given_config
 from ultralow.cli.reporting import reported
@@ -56,7 +56,7 @@ def add(outlet: str, mark_type: str, start: str, end: str, code: str | None, rea
         mark = ops.add_mark(outlet, _local(start, "from"), _local(end, "to"), mark_type, reason, code=code,
                             actor=_actor())
     if fmt == "json":
-        click.echo(json.dumps(mark.as_dict(), ensure_ascii=False))
+        click.echo(json.dumps({"schema_version": SCHEMA_VERSION, "mark": mark.as_dict()}, ensure_ascii=False))
     else:
         click.echo(f"mark {mark.mark_id} entered: {mark.outlet_id} {mark.mark_type} {mark.start_time} – {mark.end_time}")
 
@@ -72,7 +72,7 @@ def list_marks(outlet: str | None, in_force: bool, db: str, config: str, fmt: st
     with reported(), ops_store(db, given_config(config), write=False) as ops:
         rows = [m.as_dict() for m in ops.marks(outlet_id=outlet, include_withdrawn=not in_force)]
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False))
+        click.echo(json.dumps({"schema_version": SCHEMA_VERSION, "db": db, "marks": rows}, ensure_ascii=False))
         return
     columns = ["mark_id", "outlet_id", "code", "mark_type", "start_time", "end_time", "in_force", "entered_by",
                "entered_at", "reason", "withdrawn_by", "withdrawn_at", "withdrawal_reason"]

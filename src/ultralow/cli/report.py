@@ -11,12 +11,14 @@ import click
 from ultralow.app import Application
 from ultralow.cli.options import config_option, db_option, format_option, given_config
 from ultralow.cli.reporting import reported, stderr_line
+from ultralow.web.context import default_reports_dir
 
 
 @click.command()
 @click.option("--year", type=int, required=True, help="Reporting year (its days with data are judged).")
-@click.option("--out", "out", type=click.Path(file_okay=False), required=True,
-              help="Folder for report-YEAR-LANG.html and .pdf (created when missing).")
+@click.option("--out", "out", type=click.Path(file_okay=False), default=None,
+              help="Folder for report-YEAR-LANG.html and .pdf (created when missing).  [default: reports/ beside "
+                   "the store, the folder the public site's Reports page lists]")
 @click.option("--lang", type=click.Choice(["en", "zh", "both"]), default="both", show_default=True,
               help="Language(s) of the report.")
 @click.option("--statement", type=click.Path(dir_okay=False, exists=True), default=None,
@@ -27,7 +29,7 @@ from ultralow.cli.reporting import reported, stderr_line
 @db_option
 @config_option
 @format_option("table", "json")
-def report(year: int, out: str, lang: str, statement: str | None, allow_contradicted: bool, no_pdf: bool,
+def report(year: int, out: str | None, lang: str, statement: str | None, allow_contradicted: bool, no_pdf: bool,
            db: str, config: str, fmt: str) -> None:
     """Write the annual report of YEAR. The claim check reads the report's text (and --statement) before
     anything is written: a contradicted claim refuses the report (exit 1) unless --allow-contradicted."""
@@ -44,7 +46,8 @@ def report(year: int, out: str, lang: str, statement: str | None, allow_contradi
     with reported():
         text = Path(statement).read_text(encoding="utf-8") if statement else None
         with Application.open(db, given_config(config)) as app:
-            result = build_report(app, year, Path(out), langs=langs, allow_contradicted=allow_contradicted,
+            folder = Path(out) if out else default_reports_dir(app.db)
+            result = build_report(app, year, folder, langs=langs, allow_contradicted=allow_contradicted,
                                   statement=text, pdf=not no_pdf,
                                   progress=progress)
     if fmt == "json":

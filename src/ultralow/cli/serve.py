@@ -91,7 +91,8 @@ def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, 
         services.append(SiteService(
             store, registry, host=setting(http_host, settings, "http_host", DEFAULT_HTTP_HOST),
             port=setting(http_port, settings, "http_port", DEFAULT_HTTP_PORT),
-            reports_dir=Path(reports_dir) if reports_dir else None, emit=receiver.events.emit, ops_feed=feed))
+            reports_dir=Path(reports_dir) if reports_dir else None, emit=receiver.events.emit, ops_feed=feed,
+            health=receiver.health))
     try:
         uvloop.run(run_until_signalled(services))
     except OSError as exc:

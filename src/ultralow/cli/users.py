@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ultralow.app import SCHEMA_VERSION
 from ultralow.app.ops.users import ROLES
 from ultralow.cli.opsstore import ops_store
 from ultralow.cli.options import config_option, db_option, format_option
@@ -57,7 +58,7 @@ def list_users(db: str, config: str, fmt: str) -> None:
                  "disabled": u.disabled,
                  "locked_until": None if u.locked_until is None else u.locked_until.isoformat()} for u in ops.users()]
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False))
+        click.echo(json.dumps({"schema_version": SCHEMA_VERSION, "db": db, "users": rows}, ensure_ascii=False))
         return
     for r in rows:
         state = "disabled" if r["disabled"] else f"locked until {r['locked_until']}" if r["locked_until"] else "active"

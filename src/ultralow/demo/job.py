@@ -22,11 +22,11 @@ from typing import Any, Protocol
 import duckdb
 import pyarrow as pa
 
-from ultralow.app import Application
+from ultralow.app import Application, Judgement, open_store_read_only
 from ultralow.cems import Period
 from ultralow.claims import check_texts, corpus_dir, packaged_standards, read_document
 from ultralow.claims.evidence import LedgerEvidence
-from ultralow.demo import ledgers, live, load, summary
+from ultralow.demo import ledgers, live, load, report_step, summary
 from ultralow.demo.group import group_for_run
 from ultralow.demo.marker import has_marker, write_marker
 from ultralow.demo.scenario import Scenario, read_scenario
@@ -78,6 +78,7 @@ class DemoOptions:
     workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
     readers: int = 1  # a second reader gained 0-18 % in benchmarks/demo_bulk_load.py, within the noise
     days_per_file: int = DAYS_PER_FILE
+    report: bool = True  # the annual report of the demo year into reports/ beside the store
 
 
 @dataclass
@@ -102,6 +103,7 @@ class DemoRun:
     incidents: list[summary.IncidentCheck] = field(default_factory=list)
     claims: dict[str, Any] = field(default_factory=dict)
     ledgers: ledgers.DemoLedgers | None = None
+    report: dict[str, Any] = field(default_factory=dict)
 
     @property
     def total_seconds(self) -> float:
@@ -200,11 +202,13 @@ def run_demo(options: DemoOptions, display: StepDisplay, receiver_log: io.String
     finally:
         store.close()
     planted = [p for y in years for p in y.planted]
-    tables = _compliance(steps, options.db, registry, period, planted, demo)
+    tables, judgement = _compliance(steps, options.db, registry, period, planted, demo)
     with steps.step("kpis, ghg, cbam") as note:
         ledgers.compute_figures(demo.ledgers, registry, tables["emissions"])
         note["detail"] = f"from the approved ledgers of {demo.ledgers.year}"
     _claims(steps, demo, tables)
+    if options.report:
+        report_step.write_report(steps, demo, judgement)
     return demo
 
 
@@ -261,12 +265,15 @@ def _stream(steps: _Steps, pipeline: Pipeline, years: list[OutletYear], registry
 
 
 def _compliance(steps: _Steps, db: Path, registry: Registry, period: Period, planted: list[Any],
-                demo: DemoRun) -> dict[str, pa.Table]:
+                demo: DemoRun) -> tuple[dict[str, pa.Table], Judgement]:
     with steps.step("compliance") as note:
-        # the application layer every front end uses: the store's registry checked, the demo's period
-        with Application.open(db, None, config_given=False) as app:
+        # through the application layer, like every front end (a fresh demo store has no marks); the annual
+        # report step reuses this judgement
+        with Application(open_store_read_only(db), registry, owns_store=True) as app:  # the demo's registry
             judgement = app.judge(period=period)
-        tables: dict[str, pa.Table] = dict(judgement.tables)
+        tables: dict[str, pa.Table] = {
+            name: judgement.tables[name] for name in ("hours", "summary", "events", "findings", "ultra_low",
+                                                      "emissions")}
         note["detail"] = (f"{period.hour_count:,} clock hours x {len(registry.outlets)} outlets judged: "
                           f"{tables['events'].num_rows} exceedance events, {tables['findings'].num_rows} findings")
     with steps.step("summary") as note:
@@ -277,7 +284,7 @@ def _compliance(steps: _Steps, db: Path, registry: Registry, period: Period, pla
                                                  tables["findings"])
         found = sum(1 for i in demo.incidents if i.found)
         note["detail"] = f"{found} of {len(demo.incidents)} planted incidents found by the engine"
-    return tables
+    return tables, judgement
 
 
 def _claims(steps: _Steps, demo: DemoRun, tables: dict[str, pa.Table]) -> None:

@@ -143,6 +143,16 @@ def print_summary(demo: DemoRun, console: Console) -> None:
         _say(console, f"Claim check: {demo.claims.get('message', '')}")
     print_ledger_summary(demo.ledgers, console, demo.claims["result"].checked if demo.claims.get("available") else None)
 
+    report = demo.report
+    if report.get("available"):
+        _say(console, f"Annual report {report['year']} ({report['figures']} numbered figures, store "
+                      f"{report['content_hash'][:16]}):")
+        for f in report["files"]:
+            console.print(f"  {f['html']}\n  {f['pdf']}  ({f['pages']} pages)", markup=False, highlight=False,
+                          soft_wrap=True)
+    elif report:
+        _say(console, f"Annual report: {report.get('message', '')}")
+
     steps = [[step.name, f"{step.seconds:.1f}", step.detail] for step in demo.steps]
     steps.append(["total", f"{demo.total_seconds:.1f}", "from an empty store to the summary"])
     print_fitted(console, "Step timings", [Column("step", wrap=False), Column("seconds", numeric=True),
@@ -175,6 +185,7 @@ def summary_json(demo: DemoRun) -> dict[str, Any]:
         "claims": claims_json(demo),
         "ledgers": demo.ledgers.to_json(demo.claims["result"].checked if demo.claims.get("available") else None)
         if demo.ledgers else None,
+        "report": demo.report,
         "steps": [{"name": s.name, "seconds": round(s.seconds, 3), "detail": s.detail} for s in demo.steps],
         "total_seconds": round(demo.total_seconds, 3),
     }

@@ -205,8 +205,11 @@ def _combustion(b: _Builder, base: str, category: str, fuel_id: str, amount: flo
 
 
 def build_inventory(view: LedgerView, year: int, regime_name: str = "hkex",
-                    countries: Mapping[str, str] | None = None) -> Inventory:
-    """The inventory of ``year`` under ``regime_name`` from the approved ledgers."""
+                    countries: Mapping[str, str] | None = None,
+                    measured_co2: Mapping[str, Mapping[str, Any]] | None = None) -> Inventory:
+    """The inventory of ``year`` under ``regime_name`` from the approved ledgers. ``measured_co2``: per base,
+    the CEMS-measured annual CO2 of its captive coal units (``t``, ``outlets``), set beside the calculated
+    figure (a finding over the threshold of ``regimes.toml``)."""
     reg = regime(regime_name)
     b = _Builder(reg, year)
     production_rows = [r for r in view.rows("production") if str(r.values.get("month", ""))[:4] == str(year)]
@@ -239,7 +242,7 @@ def build_inventory(view: LedgerView, year: int, regime_name: str = "hkex",
         _anode(b, base, p, refs, params)
         pfc_sets += _pfc(b, base, p, refs, params)
         _scope2(b, base, p, refs, country_of.get(base), year, findings)
-        _measured(b, base, params, findings)
+        _measured(b, base, params, findings, (measured_co2 or {}).get(base))
     bases = []
     for base, p in production.items():
         lines = [line for line in b.lines if line.base == base]
@@ -344,16 +347,27 @@ def _scope2(b: _Builder, base: str, p: dict[str, float], refs: tuple[str, ...], 
           {"CO2": mwh * factor.value}, refs, (factor,), scope=2)
 
 
-def _measured(b: _Builder, base: str, params: Revision | None, findings: list[dict[str, Any]]) -> None:
-    measured = _param(params, "cems_co2_measured_t")
-    if measured is None or params is None:
+def _measured(b: _Builder, base: str, params: Revision | None, findings: list[dict[str, Any]],
+              cems: Mapping[str, Any] | None = None) -> None:
+    """The measured annual CO2 of the captive coal units beside the calculated one: from the compliance
+    engine's CO2 (a05001) totals when given (``cems``: ``t``, ``outlets``), else from the process_parameters
+    ledger (``cems_co2_measured_t``)."""
+    if cems is not None:
+        measured: float | None = float(cems["t"])
+        origin = {"measured_source": "compliance engine: CO2 (a05001) x flow, HJ 75 annual totals",
+                  "outlets": list(cems.get("outlets", ()))}
+    else:
+        measured = _param(params, "cems_co2_measured_t")
+        origin = {"measured_source": "process_parameters ledger (cems_co2_measured_t)"}
+    if measured is None or (params is None and cems is None):
         return
     calculated = sum(line.gases_t.get("CO2", 0.0) for line in b.lines
                      if line.base == base and line.category == "captive_power" and line.source.startswith("coal"))
     threshold = measured_threshold()
     diff = (measured - calculated) / calculated if calculated else None
     entry = {"base": base, "kind": "measured_vs_calculated_co2", "measured_t": measured, "calculated_t": calculated,
-             "relative_difference": diff, "threshold": threshold.to_json(), "ledger_row": params.ref,
+             "relative_difference": diff, "threshold": threshold.to_json(),
+             "ledger_row": params.ref if params is not None and cems is None else None, **origin,
              "finding": diff is not None and abs(diff) > threshold.value}
     entry["message"] = (f"{base}: CEMS-measured CO2 {measured:,.0f} t vs calculated {calculated:,.0f} t "
                         f"({diff:+.1%}; threshold ±{threshold.value:.0%})" if diff is not None

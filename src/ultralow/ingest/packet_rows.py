@@ -8,7 +8,6 @@ from typing import Any, Final
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ultralow.hj212 import CodeTables, Packet
 from ultralow.store import CANDIDATE_SCHEMA
@@ -37,16 +36,24 @@ def parse_number(text: str | None) -> float | None:
 
 def to_float_array(texts: list[str | None]) -> pa.Array:
     """Suffix texts as float64; nulls for absent, non-numeric or non-finite values (the text stays in the
-    raw frame). Vectorised when every text is a plain number, which is the rule."""
+    raw frame). Vectorised when every text is a plain number, which is the rule.
+
+    One Arrow kernel call (the cast) and the finiteness test in NumPy: each Arrow kernel releases the GIL,
+    and under ``ultralow serve`` the writer thread that calls this waits up to the interpreter's switch
+    interval to get it back from the busy event loop (see ``ReceiverLimits.gil_switch_interval_s``).
+    """
     strings = pa.array(texts, pa.string())
     try:
         numbers = strings.cast(pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return pa.array([parse_number(t) for t in texts], pa.float64())
-    finite = pc.is_finite(numbers)
-    if pc.all(finite).as_py() is False:
-        numbers = pc.if_else(finite, numbers, pa.scalar(None, pa.float64()))
-    return numbers
+    if numbers.null_count == len(numbers):
+        return numbers
+    values = numbers.to_numpy(zero_copy_only=False)  # nulls read as NaN
+    finite = np.isfinite(values)
+    if finite.all():
+        return numbers
+    return pa.array(values, pa.float64(), mask=~finite)
 
 
 _EPOCH_NAIVE: Final = datetime(1970, 1, 1)
@@ -177,34 +184,41 @@ class RowBuffer:
         return n
 
     def table(self) -> pa.Table:
-        """The rows as one Arrow table (CANDIDATE_SCHEMA); per-packet columns are repeated per row."""
+        """The rows as one Arrow table (CANDIDATE_SCHEMA); per-packet columns are repeated per row.
+
+        Built from Python lists and NumPy arrays with as few Arrow kernel calls as possible (see
+        :func:`to_float_array` for why that matters under the receiver)."""
         n = len(self.codes)
         counts = np.asarray(self.counts, dtype=np.int64)
-        row_packet = pa.array(np.repeat(np.arange(len(counts), dtype=np.int64), counts))
+        row_packet: list[pa.Array] = []  # made once, when a column differs between packets
 
-        def per_packet(values: list[Any], kind: pa.DataType) -> pa.Array:
+        def repeated(values: list[Any], kind: pa.DataType) -> pa.Array:
             if len(set(values)) == 1:  # the usual batch: one kind, one source
                 return pa.repeat(pa.scalar(values[0], kind), n)
-            return pa.array(values, kind).take(row_packet)
+            if not row_packet:
+                row_packet.append(pa.array(np.repeat(np.arange(len(counts), dtype=np.int64), counts)))
+            return pa.array(values, kind).take(row_packet[0])  # one kernel, far cheaper than a Python list
 
-        frame_ids = (pa.array(np.repeat(np.asarray(self.frame_ids, dtype=np.int64), counts))
-                     if None not in self.frame_ids else pa.array(self.frame_ids, pa.int64()).take(row_packet))
+        def repeated_int(values: list[int], dtype: type, kind: pa.DataType) -> pa.Array:
+            return pa.array(np.repeat(np.asarray(values, dtype=dtype), counts), kind)
+
+        frame_ids = (repeated_int(self.frame_ids, np.int64, pa.int64())  # type: ignore[arg-type]
+                     if None not in self.frame_ids else repeated(self.frame_ids, pa.int64()))
         arrays = [
-            pa.array(self.outlet_ids, pa.string()).take(row_packet),
+            repeated(self.outlet_ids, pa.string()),
             pa.array(self.codes, pa.string()),
-            per_packet(self.kinds, pa.string()),
-            pa.array(np.repeat(np.asarray(self.data_times_us, dtype=np.int64), counts)).cast(pa.timestamp("us")),
-            pa.array(np.repeat(np.asarray(self.offsets, dtype=np.int16), counts)),
+            repeated(self.kinds, pa.string()),
+            repeated_int(self.data_times_us, np.int64, pa.timestamp("us")),
+            repeated_int(self.offsets, np.int16, pa.int16()),
             to_float_array(self.values),
             to_float_array(self.mins),
             to_float_array(self.maxes),
             to_float_array(self.cous),
             to_float_array(self.zss),
             pa.array(self.flags, pa.string()),
-            per_packet(self.sources, pa.string()),
+            repeated(self.sources, pa.string()),
             frame_ids,
-            pa.array(np.repeat(np.asarray(self.received_us, dtype=np.int64), counts)).cast(
-                pa.timestamp("us", tz="UTC")),
+            repeated_int(self.received_us, np.int64, pa.timestamp("us", tz="UTC")),
             pa.array(np.arange(n, dtype=np.int64)),
         ]
         return pa.Table.from_arrays(arrays, schema=CANDIDATE_SCHEMA)

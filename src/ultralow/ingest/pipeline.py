@@ -177,8 +177,10 @@ class Pipeline:
         with self.store.transaction() as con:
             # Big batches of any outlets and times: the writer's own check (one query) is cheaper here than
             # working out the batch's bounds, so the bounds are forgotten instead of raised (and learnt again
-            # from the store when next needed), before the commit and under the store's lock.
-            self.store.watermarks.forget_readings()
+            # from the store when next needed), before the commit and under the store's lock. Quarantine
+            # rows alone (the receiver's strangers) write no reading: the bounds stay.
+            if readings.num_rows:
+                self.store.watermarks.forget_readings()
             written = write_readings(con, readings)
             new_quarantine = append_quarantine(con, self.store.next_ids("quarantine", len(rejected)), rejected)
         return RowsOutcome(

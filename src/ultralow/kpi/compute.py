@@ -344,7 +344,9 @@ def _one(d: KpiDefinition, ctx: Context, previous: Context | None) -> Kpi:
         return kpi
     kpi.status, kpi.value, kpi.intensity, kpi.breakdown = "reported", result.value, result.intensity, result.breakdown
     kpi.reason = d.note
-    kpi.evidence = {"ledger_rows": sorted({r.ref for r in result.rows}), **result.extra}
+    refs = {r.ref for r in result.rows} | {ref for line in result.extra.get("ghg_lines", [])
+                                           for ref in line.get("ledger_rows", [])}
+    kpi.evidence = {"ledger_rows": sorted(refs), **result.extra}
     if previous is not None:
         kpi.previous = CALCULATIONS[d.compute](previous).value
     return kpi

@@ -67,6 +67,11 @@ class ReceiverLimits:
     # bytes that yielded no accepted frame (junk, bad CRC, unknown MN, wrong PW) since the last accepted one
     junk_limit_bytes: int = 64 * 1024
     batch_interval_s: float = 0.02
+    # The interpreter's GIL switch interval while a receiver runs (sys.setswitchinterval; Python's default
+    # is 5 ms). The writer thread releases the GIL in every DuckDB and Arrow call and must then wait for
+    # the event-loop thread, busy with a thousand connections, to hand it back: with 5 ms a commit of a few
+    # dozen such calls took ~180 ms of waiting (the profile in notes/i10.md). 0 leaves the interval alone.
+    gil_switch_interval_s: float = 0.0005
     batch_max_frames: int = 2000
     subpacket_timeout_s: float = 120.0
     # how often deadlines, set expiry and back-off periods are checked

@@ -10,6 +10,7 @@ authenticated loggers; ``docs/threat-model.md`` gives the attacks these answer.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
@@ -77,6 +78,7 @@ class Receiver:
         ]
         self._last_stats = (time.monotonic(), 0)
         self._stopped = False
+        self._switch_interval_s: float | None = None  # the interpreter's, restored by stop()
 
     @classmethod
     def for_pipeline(cls, pipeline: Pipeline, host: str = "127.0.0.1", port: int = 9212,
@@ -101,6 +103,9 @@ class Receiver:
     # -- service life cycle ----------------------------------------------------------------------
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
+        if self.limits.gil_switch_interval_s > 0:
+            self._switch_interval_s = sys.getswitchinterval()
+            sys.setswitchinterval(self.limits.gil_switch_interval_s)
         self._writer = BatchWriter(
             self._write, self._settle, loop,
             interval_s=self.limits.batch_interval_s, max_frames=self.limits.batch_max_frames,
@@ -139,6 +144,8 @@ class Receiver:
         await asyncio.sleep(0)  # let transports flush the last acknowledgements and report lost
         self.events.emit("stopped", protocol="hj212", frames=self.frames, acked=self.acked,
                          open_subpacket_sets=self.assembler.open_sets)
+        if self._switch_interval_s is not None:
+            sys.setswitchinterval(self._switch_interval_s)
 
     # -- called by connections -------------------------------------------------------------------
     def admit(self, conn: LoggerConnection) -> str | None:

@@ -9,7 +9,21 @@ its evidence, the report's own claims checked before it is written.
 Every figure comes through ``ultralow.app`` (judge, site selections, GHG, CBAM, KPIs, ledgers).
 """
 
-from ultralow.report.build import ReportFile, ReportRefused, ReportResult, build_report, claim_text
-from ultralow.report.figures import ReportData, collect
+from __future__ import annotations
+
+from typing import Any
+
+# imported on first use, so that ``python -m ultralow.report.pdf`` loads only WeasyPrint
+_EXPORTS = {"ReportFile": "build", "ReportRefused": "build", "ReportResult": "build", "build_report": "build",
+            "claim_text": "build", "ReportData": "figures", "collect": "figures"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(f"ultralow.report.{_EXPORTS[name]}"), name)
+    raise AttributeError(name)
+
 
 __all__ = ["ReportData", "ReportFile", "ReportRefused", "ReportResult", "build_report", "claim_text", "collect"]

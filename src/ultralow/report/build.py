@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ultralow.app import AppError, Application, Progress, no_progress
+from ultralow.app import AppError, Application, Judgement, Progress, no_progress
 from ultralow.claims import check_texts, packaged_standards, parse_document
 from ultralow.claims.check import CheckResult
 from ultralow.report.figures import ReportData, collect
@@ -51,13 +53,14 @@ class ReportResult:
     claims: dict[str, Any]
     content_hash: str
     seconds: dict[str, float] = field(default_factory=dict)
+    judged: bool = True  # False when the caller's judgement was used
 
     def to_json(self) -> dict[str, Any]:
         return {"year": self.year, "content_hash": self.content_hash, "figures": self.figures,
                 "claims": {k: v for k, v in self.claims.items() if k != "checked"},
                 "files": [{"lang": f.lang, "html": str(f.html), "pdf": str(f.pdf), "pages": f.pages,
                            "html_bytes": f.html_bytes, "pdf_bytes": f.pdf_bytes} for f in self.files],
-                "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
+                "judged": self.judged, "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
 
 
 def claim_text(html: str) -> str:
@@ -86,14 +89,16 @@ def claims_summary(result: CheckResult, documents: Sequence[str], allowed: bool)
 
 def build_report(app: Application, year: int, out: Path, *, langs: Sequence[str] = LANGS,
                  allow_contradicted: bool = False, statement: str | None = None,
-                 progress: Progress = no_progress, pdf: bool = True) -> ReportResult:
-    """Write the report of ``year`` in ``langs`` into ``out`` (see the module docstring)."""
+                 progress: Progress = no_progress, pdf: bool = True, judgement: Judgement | None = None
+                 ) -> ReportResult:
+    """Write the report of ``year`` in ``langs`` into ``out`` (see the module docstring). ``judgement``: the
+    caller's judgement of the report's period, when it has one (see :func:`ultralow.report.figures.collect`)."""
     for lang in langs:
         if lang not in LANGS:
             raise AppError([f"--lang: {lang!r} is not one of {', '.join(LANGS)}"])
     seconds: dict[str, float] = {}
     began = time.perf_counter()
-    data = collect(app, year, progress)
+    data = collect(app, year, progress, judgement)
     seconds["collect"] = time.perf_counter() - began
 
     began = time.perf_counter()
@@ -114,23 +119,43 @@ def build_report(app: Application, year: int, out: Path, *, langs: Sequence[str]
                                "appendix then says so)"])
 
     out.mkdir(parents=True, exist_ok=True)
-    files = []
     began = time.perf_counter()
-    for lang in langs:
-        html = render_html(data, lang, claims=claims, statement=statement, chart_svgs=svgs[lang])
-        html_path = out / f"report-{year}-{lang}.html"
-        _write_atomic(html_path, html.encode("utf-8"))
-        pdf_path = out / f"report-{year}-{lang}.pdf"
-        pages = 0
-        if pdf:
-            progress("pdf", 0, None)
-            from ultralow.report.pdf import write_pdf
-
-            pages = write_pdf(html, pdf_path, base_url=out)
-        files.append(ReportFile(lang, html_path, pdf_path, pages, html_path.stat().st_size,
-                                pdf_path.stat().st_size if pdf else 0))
+    htmls = {lang: render_html(data, lang, claims=claims, statement=statement, chart_svgs=svgs[lang])
+             for lang in langs}
+    for lang, html in htmls.items():
+        _write_atomic(out / f"report-{year}-{lang}.html", html.encode("utf-8"))
+    pages: dict[str, int] = {lang: 0 for lang in langs}
+    if pdf:
+        progress("pdf", 0, None)
+        pages = _write_pdfs({lang: out / f"report-{year}-{lang}.html" for lang in langs},
+                            {lang: out / f"report-{year}-{lang}.pdf" for lang in langs})
+    files = [ReportFile(lang, out / f"report-{year}-{lang}.html", out / f"report-{year}-{lang}.pdf", pages[lang],
+                        (out / f"report-{year}-{lang}.html").stat().st_size,
+                        (out / f"report-{year}-{lang}.pdf").stat().st_size if pdf else 0) for lang in langs]
     seconds["write"] = time.perf_counter() - began
-    return ReportResult(year, files, len(data.book.figures), claims, data.content.sha256, seconds)
+    return ReportResult(year, files, len(data.book.figures), claims, data.content.sha256, seconds,
+                        data.judged_again)
+
+
+def _write_pdfs(htmls: dict[str, Path], pdfs: dict[str, Path]) -> dict[str, int]:
+    """One PDF per language, each laid out by ``python -m ultralow.report.pdf`` in its own process, all at
+    once (layout is single-threaded; each PDF is independent, so the bytes are those of one at a time)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(Path(__file__).parents[2]),
+                                                                   os.environ.get("PYTHONPATH")) if p)}
+    running = {lang: subprocess.Popen([sys.executable, "-m", "ultralow.report.pdf", str(htmls[lang]), str(pdfs[lang])],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+               for lang in htmls}
+    pages, problems = {}, []
+    for lang, process in running.items():
+        stdout, stderr = process.communicate()
+        if process.returncode != 0:
+            last = (stderr.strip().splitlines() or ["(no message)"])[-1]
+            problems.append(f"{pdfs[lang]}: WeasyPrint failed (exit {process.returncode}): {last}")
+        else:
+            pages[lang] = int(stdout.strip() or 0)
+    if problems:
+        raise AppError(problems)
+    return pages
 
 
 def _write_atomic(path: Path, payload: bytes) -> None:

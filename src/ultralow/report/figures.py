@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
@@ -24,13 +24,14 @@ from ultralow.app.ghg import Inventory, cbam, ghg_inventory
 from ultralow.app.kpi import KpiReport, kpis
 from ultralow.app.ledgers import Figure as LedgerFigure
 from ultralow.app.ledgers import social_figures
+from ultralow.cems import Period
 from ultralow.claims.vocabulary import vocabulary
 
 ENV_CODES = site.PUBLISHED_CODES  # SO2, NOx, PM, fluoride
 HIGHLIGHT_CODES = ("a21026", "a21002", "a34013")
 FLUORIDE = "a21018"
 MAX_EVENTS = 15
-MAX_LISTED_ROWS = 8  # ledger rows named per figure in the appendix (the rest counted)
+MAX_LISTED_ROWS = 3  # ledger rows named per figure in the appendix (the rest counted)
 RATE_RULES = ("capture_rate", "compliance_rate", "ultra-low-denominator", "exceedance")
 
 # HKEX KPI -> the report section that carries it (the index itself for the others)
@@ -95,6 +96,10 @@ class ReportData:
     gri: list[dict[str, Any]]
     engine_evidence: dict[str, Any]
     judgement: Judgement
+    query: str = ""
+    judged_again: bool = True
+    rule_table: list[dict[str, Any]] = field(default_factory=list)
+    factor_table: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def generated_at() -> datetime:
@@ -118,15 +123,26 @@ def report_period(app: Application, year: int) -> tuple[date, date]:
 
 
 def _rule_sources(judgement: Judgement, ids: tuple[str, ...]) -> list[str]:
-    rules = {r["id"]: r for r in judgement.evidence()["rules"]}
-    return [f"{i}: {rules[i]['value']} ({rules[i]['source']}; {rules[i]['status']})" for i in ids if i in rules]
+    """The ids of the engine rules applied (the appendix lists each once with its value, source and status)."""
+    known = {r["id"] for r in judgement.evidence()["rules"]}
+    return [i for i in ids if i in known]
 
 
-def collect(app: Application, year: int, progress: Progress = no_progress) -> ReportData:
-    """Judge the year and gather every figure of the report (see the module docstring)."""
+def collect(app: Application, year: int, progress: Progress = no_progress, judgement: Judgement | None = None
+            ) -> ReportData:
+    """Judge the year and gather every figure of the report (see the module docstring). ``judgement``: one the
+    caller already made of exactly the report's period and every outlet (the demo's), used instead of judging
+    again; any other is ignored."""
     first, last = report_period(app, year)
-    progress("judge", 0, None)
-    judgement = app.judge(first=first, last=last, progress=progress)
+    judged = False
+    wanted = Period(first, last + timedelta(days=1))
+    if judgement is None or judgement.period != wanted or \
+            list(judgement.outlet_ids) != [o.id for o in app.registry.outlets]:
+        progress("judge", 0, None)
+        judgement = app.judge(first=first, last=last, progress=progress)
+        judged = True
+    else:
+        judged = False
     book = FigureBook()
     registry = app.registry
     period = f"{first.isoformat()}/{last.isoformat()}"
@@ -145,12 +161,15 @@ def collect(app: Application, year: int, progress: Progress = no_progress) -> Re
         highlights=[], rollups=[], by_type=[], group=None, performance=[], events=[], events_more=0,
         monthly=site.monthly_tonnes(judgement), worst_hours=None, ghg=None, pfc={}, cbam=[],
         social=[], community=[], overseas=[], quality={}, kpis=[], gri=[],
-        engine_evidence=judgement.evidence(), judgement=judgement)
+        engine_evidence=judgement.evidence(), judgement=judgement, query=f"{cli} [--outlet ID …]",
+        judged_again=judged)
     _environment(data, judgement, book, period, cli)
     _ghg(data, app, inventory, book, year)
     _ledgers(data, ledger, book)
     _quality(data, judgement, book, period, cli)
     _kpis(data, kpi_report, book)
+    used = {r for f in book.figures for r in f.evidence.get("rules", [])}
+    data.rule_table = [r for r in data.engine_evidence["rules"] if r["id"] in used]
     return data
 
 
@@ -202,8 +221,7 @@ def _environment(data: ReportData, judgement: Judgement, book: FigureBook, perio
             no = book.add("s_environment", f"performance {label}", f"表现 {label}", values, {
                 "source": "compliance engine (ultralow.cems.run) via ultralow.app Application.judge, roll-up "
                           f"level {level}",
-                "query": f"{cli} --outlet {' --outlet '.join(ids)}" if level != "group" else cli,
-                "rule": "; ".join(rules), "period": period, "outlets": ids,
+                "rules": rules, "outlets": ids,
                 "note": "tonnes: measured + HJ 75 substitutes; fluoride from the engine's emissions table (a21018)"})
             entry = {**row, **values, "fig": no}
             if target is None:
@@ -216,9 +234,8 @@ def _environment(data: ReportData, judgement: Judgement, book: FigureBook, perio
                       {k: row[k] for k in ("mean_corrected_mg_m3", "max_corrected_mg_m3", "limit_mg_m3",
                                            "ultra_low_limit_mg_m3", "hours_exceeded", "hours_judged")},
                       {"source": "engine summary per outlet and pollutant (valid-hour mean weighted by valid hours)",
-                       "query": f"{cli} --outlet {' --outlet '.join(row['outlets'])}",
                        "rule": "limits: the strictest applicable standard limit; the ultra-low limit shown apart",
-                       "period": period, "outlets": row["outlets"]})
+                       "outlets": row["outlets"]})
         data.performance.append({**row, "fig": no})
     _events(data, judgement, book, period, cli)
     _highlights(data, judgement, outlets, book, period, cli)
@@ -259,7 +276,6 @@ def _events(data: ReportData, judgement: Judgement, book: FigureBook, period: st
                       f"超标事件 {event['outlet_id']} {event['code']} {start:%Y-%m-%d %H:%M}",
                       {k: event[k] for k in ("duration_h", "peak_corrected_mg_m3", "peak_multiple", "limit_mg_m3")},
                       {"source": "engine events (consecutive exceedance hours of one outlet and pollutant)",
-                       "query": f"{cli} --outlet {event['outlet_id']}",
                        "rule": f"limit row {event['limit_row']} of {event['limit_set']}; multiple = (c - L) / L",
                        "period": f"{start.isoformat()}/{end.isoformat()}", "outlets": [event["outlet_id"]]})
         data.events.append({**event, "causes": causes, "fig": no})
@@ -272,8 +288,7 @@ def _highlights(data: ReportData, judgement: Judgement, outlets: dict[str, Any],
     if data.group is not None:
         no = book.add("s_environment", "hours judged and exceeded (group)", "判定及超标小时（集团）",
                       {"hours_judged": data.group["hours_judged"], "hours_exceeded": data.group["hours_exceeded"]},
-                      {"source": "engine roll-up, group", "query": cli, "period": period,
-                       "rule": "; ".join(_rule_sources(judgement, ("exceedance",)))})
+                      {"source": "engine roll-up, group", "rules": _rule_sources(judgement, ("exceedance",))})
         data.highlights.append({"kind": "compliance", "judged": data.group["hours_judged"],
                                 "exceeded": data.group["hours_exceeded"], "fig": no})
     summary = judgement.tables["summary"].to_pylist()
@@ -294,8 +309,7 @@ def _highlights(data: ReportData, judgement: Judgement, outlets: dict[str, Any],
             no = book.add("s_environment", f"mean {code} concentration, {scope.name}",
                           f"{code} 平均浓度，{scope.name}", {"mean_corrected_mg_m3": mean, "hours_valid": hours},
                           {"source": "engine summary: valid-hour means weighted by valid hours",
-                           "query": f"{cli} --outlet {' --outlet '.join(r['outlet_id'] for r in rows)}",
-                           "period": period, "outlets": [r["outlet_id"] for r in rows],
+                           "outlets": [r["outlet_id"] for r in rows],
                            "rule": f"claim scope {scope.name}: source types {', '.join(scope.source_types)} "
                                    f"({scope.source})"})
             data.highlights.append({"kind": "concentration", "scope": scope.name, "code": code, "value": mean,
@@ -306,7 +320,7 @@ def _highlights(data: ReportData, judgement: Judgement, outlets: dict[str, Any],
             total = sum(masses)
             no = book.add("s_environment", f"SO2 tonnes, {scope.name}", f"SO2 排放量，{scope.name}",
                           {"so2_t": total}, {"source": "engine annual emissions (measured + HJ 75 substitutes)",
-                                             "query": cli, "period": period, "outlets": ids,
+                                             "outlets": ids,
                                              "rule": f"claim scope {scope.name}"})
             data.highlights.append({"kind": "mass", "scope": scope.name, "code": "a21026", "value": total, "fig": no})
 
@@ -345,6 +359,9 @@ def _ghg(data: ReportData, app: Application, inventory: Inventory, book: FigureB
                        "factors": sorted({f.id for line in lines for f in line.factors})})
         categories.append({"category": category, "co2e_t": tonnes,
                            "scope": sorted({line.scope for line in lines}), "fig": no})
+    for line in inventory.lines:
+        for f in line.factors:
+            data.factor_table[f.id] = f.to_json()
     data.ghg = {"regime": regime.id, "regime_title": regime.title, "gwp": regime.gwp_set, "pfc": regime.pfc_set,
                 "group": group, "fig": gfig, "bases": bases, "categories": categories,
                 "findings": inventory.findings}
@@ -361,6 +378,7 @@ def _ghg(data: ReportData, app: Application, inventory: Inventory, book: FigureB
         values = {"ipcc_cf4_t": ipcc["cf4_t"] if ipcc else None, "ipcc_c2f6_t": ipcc["c2f6_t"] if ipcc else None,
                   "eu_cf4_t": eu["cf4_t"] if eu else None, "eu_c2f6_t": eu["c2f6_t"] if eu else None}
         factors = [f["id"] for s in sets.values() for f in s["factors"]]
+        data.factor_table.update({f["id"]: f for s in sets.values() for f in s["factors"]})
         no = book.add("s_ghg", f"PFC {base} {method}", f"全氟化碳 {base} {method}", values,
                       {"source": "ultralow.app.ghg.pfc_comparison", "rule": f"{method} method", "factors": factors,
                        "period": str(year)})
@@ -369,6 +387,7 @@ def _ghg(data: ReportData, app: Application, inventory: Inventory, book: FigureB
     data.pfc = {"rows": rows, "differ": differ}
     for result in cbam(app.store, year):
         j = result.to_json()
+        data.factor_table.update({f["id"]: f for f in (j["benchmark"], j["default_value"]) if f})
         no = book.add("s_ghg", f"CBAM {result.installation}", f"CBAM {result.installation}",
                       {k: j[k] for k in ("aluminium_t", "attributed_direct_t_co2e", "see_direct_t_co2e_per_t",
                                          "default_with_markup_t_co2e_per_t")},
@@ -407,28 +426,30 @@ def _quality(data: ReportData, judgement: Judgement, book: FigureBook, period: s
     reason_rows = []
     for reason, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
         no = book.add("s_quality", f"invalid pollutant hours: {reason}", f"无效污染物小时：{reason}", {"hours": count},
-                      {"source": "engine hours (invalid_reason)", "query": cli, "period": period,
-                       "rule": "; ".join(_rule_sources(judgement, ("hour_min_valid_minutes", "minute_valid_flags")))})
+                      {"source": "engine hours (invalid_reason)",
+                       "rules": _rule_sources(judgement, ("hour_min_valid_minutes", "minute_valid_flags"))})
         reason_rows.append({"reason": reason, "hours": count, "fig": no})
     subst = hours.filter(pc.and_(pc.is_valid(hours["substitution_rule"]), pc.is_valid(hours["substitute_kg"])))
     sub_rows = []
-    grouped: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    grouped: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
     for r in subst.to_pylist():
-        grouped[(r["outlet_id"], r["code"], r["substitution_rule"])].append(r["substitute_kg"])
-    for (outlet, code, rule), kgs in sorted(grouped.items()):
-        no = book.add("s_quality", f"substituted hours {outlet} {code} {rule}", f"替代小时 {outlet} {code} {rule}",
-                      {"hours": len(kgs), "substitute_kg": sum(kgs)},
+        grouped[(r["code"], r["substitution_rule"])].append((r["outlet_id"], r["substitute_kg"]))
+    for (code, rule), hours_kg in sorted(grouped.items(), key=lambda kv: (ENV_CODES.index(kv[0][0])
+                                                                          if kv[0][0] in ENV_CODES else 9, kv[0])):
+        ids = sorted({o for o, _ in hours_kg})
+        kg = sum(k for _, k in hours_kg)
+        no = book.add("s_quality", f"substituted hours {code} {rule}", f"替代小时 {code} {rule}",
+                      {"hours": len(hours_kg), "outlets": len(ids), "substitute_kg": kg},
                       {"source": "engine hours (substitution_rule, substitute_kg)",
-                       "query": f"{cli} --outlet {outlet}", "period": period, "outlets": [outlet],
-                       "rule": "; ".join(_rule_sources(judgement, (f"substitution:{rule}",))) or rule})
-        sub_rows.append({"outlet_id": outlet, "code": code, "rule": rule, "hours": len(kgs),
-                         "substitute_kg": sum(kgs), "fig": no})
+                       "outlets": ids, "rules": _rule_sources(judgement, (f"substitution:{rule}",)) or [rule]})
+        sub_rows.append({"code": code, "rule": rule, "hours": len(hours_kg), "outlets": len(ids),
+                         "substitute_kg": kg, "fig": no})
     marks = Counter(hours.filter(pc.is_valid(hours["mark_type"]))["mark_type"].to_pylist())
     mark_rows = []
     for mark, count in sorted(marks.items()):
         no = book.add("s_quality", f"marked hours: {mark}", f"标记小时：{mark}", {"hours": count},
-                      {"source": "engine hours (mark_type) from the store's marks", "query": cli, "period": period,
-                       "rule": "; ".join(_rule_sources(judgement, (f"marking:{mark}",)))})
+                      {"source": "engine hours (mark_type) from the store's marks",
+                       "rules": _rule_sources(judgement, (f"marking:{mark}",))})
         mark_rows.append({"mark": mark, "hours": count, "fig": no})
     found: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for f in judgement.tables["findings"].to_pylist():
@@ -437,8 +458,8 @@ def _quality(data: ReportData, judgement: Judgement, book: FigureBook, period: s
     for (finding, rule, status), hs in sorted(found.items()):
         no = book.add("s_quality", f"data-quality finding {finding}", f"数据质量发现 {finding}",
                       {"count": len(hs), "hours": sum(hs)},
-                      {"source": "engine findings (ultralow.cems quality checks)", "query": cli, "period": period,
-                       "rule": f"{rule} ({status})"})
+                      {"source": "engine findings (ultralow.cems quality checks)",
+                       "rules": [rule]})
         finding_rows.append({"finding": finding, "rule": rule, "status": status, "count": len(hs),
                              "hours": sum(hs), "fig": no})
     data.quality = {"reasons": reason_rows, "substituted": sub_rows, "marks": mark_rows, "findings": finding_rows}

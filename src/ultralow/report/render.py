@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from ultralow.charts import chart_text, hourly_vs_limit, monthly_tonnes, to_svg
 from ultralow.report.figures import ReportData
-from ultralow.report.words import label, words
+from ultralow.report.words import PRODUCTS, label, words
 
 FONT_STACK = "'Noto Sans CJK SC', 'Noto Sans', sans-serif"
 
@@ -101,6 +101,8 @@ def render_html(data: ReportData, lang: str, *, claims: dict[str, Any] | None, s
         "charts": chart_svgs if chart_svgs is not None else charts(data, lang), "claims": claims,
         "statement": [p.strip() for p in re.split(r"\n\s*\n", statement) if p.strip()] if statement else [],
         "figures": figures, "created": data.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "products": lambda production: [label("product", k, lang).format(v=num(production[k]))
+                                         for k in PRODUCTS if production.get(k)],
         "countries": (", " if lang == "en" else "、").join(
             label("country", c, lang) for c in sorted({b["country"] for b in data.bases})),
     }

@@ -106,10 +106,10 @@ _WORDS: dict[str, tuple[str, str]] = {
                   "approved production and process-parameter ledgers.",
                   "按{regime}口径（GWP {gwp}，PFC 系数 {pfc}）计算的范围一和范围二排放，数据来自已审批的生产及工艺参数台账。"),
     "no_ledger": ("No approved ledger rows for {year}: this section has no figure.", "{year}年无已审批的台账记录：本节无数据。"),
-    "scope1": ("Scope 1 t CO2e", "范围一 吨二氧化碳当量"),
-    "scope2": ("Scope 2 t CO2e", "范围二 吨二氧化碳当量"),
-    "int_al": ("t CO2e per t aluminium", "吨二氧化碳当量/吨铝"),
-    "int_alumina": ("t CO2e per t alumina", "吨二氧化碳当量/吨氧化铝"),
+    "scope1": ("Scope 1 t CO2e", "范围一 吨CO2e"),
+    "scope2": ("Scope 2 t CO2e", "范围二 吨CO2e"),
+    "int_al": ("t CO2e / t aluminium", "吨CO2e/吨铝"),
+    "int_alumina": ("t CO2e / t alumina", "吨CO2e/吨氧化铝"),
     "aluminium_t": ("Aluminium t", "电解铝 吨"),
     "alumina_t": ("Alumina t", "氧化铝 吨"),
     "by_category": ("By source category", "按排放源类别"),
@@ -176,6 +176,13 @@ _WORDS: dict[str, tuple[str, str]] = {
                         "the rule or formula, the period and the inputs. Software {software}; store hash {hash}.",
                         "本报告每个数字均已编号并列出证据：引擎查询或台账记录、规则或公式、期间及输入。软件 {software}；数据存储哈希 {hash}。"),
     "evidence": ("Evidence", "证据"),
+    "query_pattern": ("Engine figures cover {first} to {last} and are reproduced by {query} with the outlets "
+                      "listed for each figure; ledger figures name their approved rows as row_id@revision.",
+                      "引擎数字覆盖{first}至{last}，可用 {query} 加上各数字所列排放口复算；台账数字列出其已审批记录（row_id@revision）。"),
+    "rules_used": ("Rules applied (HJ 75/76 engine)", "所用规则（HJ 75/76 引擎）"),
+    "factors_used": ("Coefficients and factors applied (GHG, CBAM)", "所用系数和因子（温室气体、CBAM）"),
+    "status": ("Status", "状态"),
+    "source_doc": ("Source", "来源"),
     "claims_intro": ("Before the report was written, the claim check read its own text ({documents}) and verified "
                      "every quantitative claim against the same evidence. Verdicts:",
                      "报告生成前，声明核查读取了报告自身文字（{documents}），并以相同证据核对每项定量声明。核查结论："),
@@ -214,6 +221,14 @@ SCOPES: dict[str, tuple[str, str]] = {
     "alumina": ("alumina calciners", "氧化铝焙烧炉"),
     "carbon_anode": ("anode baking furnaces", "阳极焙烧"),
 }
+# what a base produces (production ledger columns), in display order
+PRODUCTS: dict[str, tuple[str, str]] = {
+    "aluminium_t": ("aluminium {v} t", "电解铝 {v} 吨"),
+    "alumina_t": ("alumina {v} t", "氧化铝 {v} 吨"),
+    "bauxite_t": ("bauxite {v} t", "铝土矿 {v} 吨"),
+    "anode_baked_t": ("baked anodes {v} t", "焙烧阳极 {v} 吨"),
+    "electricity_generated_mwh": ("electricity {v} MWh", "发电 {v} MWh"),
+}
 VERDICTS: dict[str, tuple[str, str]] = {
     "supported": ("supported", "有证据支持"), "contradicted": ("contradicted", "被证据否定"),
     "partly_supported": ("partly supported", "部分支持"), "no_evidence": ("no evidence", "无证据"),
@@ -244,7 +259,7 @@ def words(lang: str) -> Callable[..., str]:
 def label(kind: str, key: str, lang: str) -> str:
     """Display name of a source type, country, pollutant, scope or verdict (the key itself when unknown)."""
     tables = {"source_type": SOURCE_TYPES, "country": COUNTRIES, "pollutant": POLLUTANTS, "scope": SCOPES,
-              "verdict": VERDICTS}
+              "verdict": VERDICTS, "product": PRODUCTS}
     return _pick(tables[kind], key, lang)
 
 

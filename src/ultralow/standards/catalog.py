@@ -24,6 +24,9 @@ from ultralow.problems import ProblemsError
 STATUSES: Final = ("verified", "unverified")
 BASES: Final = ("o2", "measured")
 AVERAGING: Final = ("hour",)
+# statutory: a national or local emission standard (exceeding it is a legal breach); premium: a policy scheme
+# whose values earn a price premium (ultra-low), missing them is not a breach of the standard
+SET_KINDS: Final = ("statutory", "premium")
 UNITS: Final = ("mg/m3",)
 _ROW_KEYS: Final = (
     "row", "source_type", "pollutant", "condition", "limit", "unit", "reference_basis", "o2_ref_pct",
@@ -58,6 +61,7 @@ class LimitRow:
     source: str
     status: str
     confidence: str
+    set_kind: str = "statutory"
 
     @property
     def set_key(self) -> str:
@@ -75,6 +79,8 @@ class LimitSet:
     note: str
     file: str
     rows: tuple[LimitRow, ...]
+    kind: str = "statutory"
+    kind_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,7 @@ class LimitCatalog:
             {
                 "set_id": pa.array([r.set_id for r in rows], pa.string()),
                 "set_key": pa.array([r.set_key for r in rows], pa.string()),
+                "set_kind": pa.array([r.set_kind for r in rows], pa.string()),
                 "row_id": pa.array([r.row_id for r in rows], pa.string()),
                 "document": pa.array([r.document for r in rows], pa.string()),
                 "source_type": pa.array([r.source_type for r in rows], pa.string()),
@@ -218,6 +225,12 @@ def _read_set(path: Traversable, known_types: set[str], references: tuple[Refere
     if f"{set_id}.toml" != path.name:
         problems.append(f"{path.name}: [set]: id: {set_id!r} must match the file name")
     document = str(head.get("document", ""))
+    kind = head.get("kind")
+    if kind not in SET_KINDS:
+        problems.append(f"{path.name}: [set]: kind: must be one of {', '.join(SET_KINDS)}")
+        kind = "statutory"
+    if not str(head.get("kind_source", "")).strip():
+        problems.append(f"{path.name}: [set]: kind_source: must say why the set is {kind}")
     rows: list[LimitRow] = []
     seen: set[str] = set()
     for index, entry in enumerate(data.get("limit", []), start=1):
@@ -245,9 +258,10 @@ def _read_set(path: Traversable, known_types: set[str], references: tuple[Refere
             o2_ref_pct=float(o2) if o2 is not None else None, averaging=entry["averaging"],
             effective_from=entry.get("effective_from"), effective_to=entry.get("effective_to"),
             source=entry["source"], status=entry["status"], confidence=str(entry.get("confidence", "")),
+            set_kind=str(kind),
         ))
     return LimitSet(set_id, document, str(head.get("title", "")), str(head.get("note", "")), path.name,
-                    tuple(rows))
+                    tuple(rows), str(kind), str(head.get("kind_source", "")))
 
 
 def load_catalog(directory: Traversable | None = None) -> LimitCatalog:

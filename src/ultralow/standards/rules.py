@@ -7,7 +7,7 @@ it used, with their status, next to every figure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -85,6 +85,29 @@ class PremiumTier:
     status: str
 
 
+@dataclass(frozen=True, slots=True)
+class SuspectPolicy:
+    """Whether a data-quality finding marks its hours suspect, and whether suspect hours still count."""
+
+    finding: str
+    marks_suspect: bool
+    counts: bool
+    source: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class FindingPolicy:
+    """A finding's severity (1-5) and its escalation after ``escalate_hours`` (``findings_policy.toml``)."""
+
+    finding: str
+    severity: int
+    escalate_hours: int | None
+    escalated_severity: int | None
+    source: str
+    status: str
+
+
 @dataclass(frozen=True)
 class RuleBook:
     """All processing rules, read from ``standards/data``."""
@@ -101,23 +124,45 @@ class RuleBook:
     pollutants: tuple[str, ...]
     parameters: dict[str, str]
     reference_o2: tuple[ReferenceO2, ...]
+    suspect: tuple[SuspectPolicy, ...] = ()
+    pollutant_names: dict[str, str] = field(default_factory=dict)
+    triage: dict[str, Rule] = field(default_factory=dict)
+    finding_policy: tuple[FindingPolicy, ...] = ()
+    qa: dict[str, Rule] = field(default_factory=dict)
+    qa_drift: tuple[dict[str, Any], ...] = ()
 
     def value(self, rule_id: str) -> Any:
         """The value of a keyed rule from any of the keyed tables."""
-        for table in (self.validity, self.conversion, self.quality, self.rates):
+        for table in (self.validity, self.conversion, self.quality, self.rates, self.triage, self.qa):
             if rule_id in table:
                 return table[rule_id].value
         raise KeyError(rule_id)
 
+    def status_of(self, rule_id: str) -> str:
+        """The status of a keyed rule (``unverified`` when unknown)."""
+        for table in (self.validity, self.conversion, self.quality, self.rates, self.triage, self.qa):
+            if rule_id in table:
+                return table[rule_id].status
+        return "unverified"
+
     def all_rules(self) -> list[Rule]:
         """Every keyed rule and every row rule, for the output's evidence."""
-        rules = [r for t in (self.validity, self.conversion, self.quality, self.rates) for r in t.values()]
+        rules = [r for t in (self.validity, self.conversion, self.quality, self.rates, self.triage, self.qa)
+                 for r in t.values()]
+        rules += [Rule(f"qa_drift:{d['name']}", {"codes": d["codes"], "zero": d["zero_out_of_control_pct"],
+                                                 "span": d["span_out_of_control_pct"]}, "% F.S.", d["source"],
+                       d["status"]) for d in self.qa_drift]
+        rules += [Rule(f"severity:{f.finding}", {"severity": f.severity, "escalate_hours": f.escalate_hours,
+                                                 "escalated_severity": f.escalated_severity}, "", f.source, f.status)
+                  for f in self.finding_policy]
         rules += [Rule(f"substitution:{s.id}", s.lookback_valid_hours, "h", s.source, s.status)
                   for s in self.substitution]
         rules += [Rule(f"plausibility:{p.code}", [p.min, p.max], "", p.source, p.status) for p in self.plausibility]
         rules += [Rule(f"marking:{m.mark_type}", m.data_valid, "", m.source, m.status) for m in self.marking]
         rules += [Rule(f"ultra-low-tier:{t.tier}", [t.ratio_min, t.ratio_max], "ratio", t.source, t.status)
                   for t in self.premium_tiers]
+        rules += [Rule(f"suspect:{s.finding}", {"marks_suspect": s.marks_suspect, "counts": s.counts}, "",
+                       s.source, s.status) for s in self.suspect]
         rules.append(Rule("ultra-low-denominator", self.premium["denominator"], "",
                           self.premium["denominator_source"], self.premium["denominator_status"]))
         return rules
@@ -182,6 +227,15 @@ def load_rules(directory: Traversable | None = None) -> RuleBook:
                    r["source"], r["status"])
         for r in _rows(base.joinpath("marking_policy.toml"), "policy")
     )
+    suspect = tuple(
+        SuspectPolicy(str(r["finding"]), bool(r["marks_suspect"]), bool(r["counts"]), r["source"], r["status"])
+        for r in _rows(base.joinpath("suspect_policy.toml"), "finding")
+    )
+    finding_policy = tuple(
+        FindingPolicy(str(r["finding"]), int(r["severity"]), r.get("escalate_hours"), r.get("escalated_severity"),
+                      r["source"], r["status"])
+        for r in _rows(base.joinpath("findings_policy.toml"), "finding")
+    )
     premium = read_toml(base.joinpath("ultra_low_premium.toml"))
     tiers = tuple(
         PremiumTier(r["tier"], float(r["ratio_min"]), float(r["ratio_max"]), str(r["premium_share"]),
@@ -204,6 +258,12 @@ def load_rules(directory: Traversable | None = None) -> RuleBook:
         pollutants=tuple(str(p["code"]) for p in pollutant_data.get("pollutant", [])),
         parameters=parameters,
         reference_o2=load_reference_o2(base),
+        suspect=suspect,
+        triage=_keyed(base.joinpath("findings_policy.toml")),
+        qa=_keyed(base.joinpath("qa_rules.toml")),
+        qa_drift=tuple(_rows(base.joinpath("qa_rules.toml"), "drift")),
+        finding_policy=finding_policy,
+        pollutant_names={str(p["code"]): str(p.get("name", p["code"])) for p in pollutant_data.get("pollutant", [])},
     )
 
 

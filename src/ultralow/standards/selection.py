@@ -23,7 +23,9 @@ def outlet_candidates(outlets: ir.Table, limits: ir.Table) -> ir.Table:
     entries = outlets.select("outlet_id", "source_type", entry=outlets.limit_sets.unnest())
     colon = entries.entry.find(":")
     entries = entries.mutate(entry_set=ibis.ifelse(colon >= 0, entries.entry.substr(0, colon), entries.entry))
-    keep = ["set_id", "row_id", "document", "pollutant", "limit_mg_m3", "reference_basis", "o2_ref_pct",
+    if "set_kind" not in limits.columns:  # a hand-made limits table: every set statutory
+        limits = limits.mutate(set_kind=ibis.literal("statutory"))
+    keep = ["set_id", "set_kind", "row_id", "document", "pollutant", "limit_mg_m3", "reference_basis", "o2_ref_pct",
             "effective_from", "effective_to", "source", "status"]
     general = limits.filter(limits.condition == "")
     variants = limits.filter(limits.condition != "")
@@ -46,9 +48,15 @@ def ranked_candidates(candidates: ir.Table) -> ir.Table:
                                                               order_by=order))
 
 
+LIMIT_KINDS = {"legal": "statutory", "ultra_low": "premium"}
+_EXCLUDED = 1e300  # ranks a row out of one kind's arg_min (allowed values are far below it)
+
+
 def strictest(hours: ir.Table, candidates: ir.Table, ambient_o2_pct: float) -> ir.Table:
     """``hours`` (outlet_id, code, hour, o2_pct, …) + the winning row's limit_mg_m3, limit_set, limit_row,
-    limit_source, limit_status, limit_basis, limit_o2_ref_pct (nulls where no row applies).
+    limit_source, limit_status, limit_basis, limit_o2_ref_pct (nulls where no row applies), and the same for
+    the strictest row of each kind: ``legal_*`` (statutory sets: a breach of the law) and ``ultra_low_*``
+    (premium sets: the price scheme), each null where no row of that kind applies.
 
     One GROUP BY per hour picks the row with the lowest allowed measured value (``arg_min``); equal values
     are separated by the tie-break rank (a relative nudge of 1e-12 per rank, far below any real difference
@@ -58,7 +66,8 @@ def strictest(hours: ir.Table, candidates: ir.Table, ambient_o2_pct: float) -> i
     day = hours.hour.date()
     keys = hours.select(k_outlet="outlet_id", k_code="code", k_hour="hour", k_day=day, k_o2="o2_pct")
     cand = ranked.select(c_outlet="outlet_id", c_code="pollutant", c_rank="cand_rank", c_limit="limit_mg_m3",
-                         c_basis="reference_basis", c_ref="o2_ref_pct", c_from="effective_from", c_to="effective_to")
+                         c_basis="reference_basis", c_ref="o2_ref_pct", c_from="effective_from", c_to="effective_to",
+                         c_kind="set_kind")
     j = keys.join(cand, [keys.k_outlet == cand.c_outlet, keys.k_code == cand.c_code,
                          cand.c_from.isnull() | (cand.c_from <= keys.k_day),
                          cand.c_to.isnull() | (cand.c_to > keys.k_day)])
@@ -66,14 +75,28 @@ def strictest(hours: ir.Table, candidates: ir.Table, ambient_o2_pct: float) -> i
     allowed = ibis.ifelse(j.c_basis == "o2", j.c_limit * (ambient_o2_pct - o2_for_rank) / (ambient_o2_pct - j.c_ref),
                           j.c_limit)
     nudged = allowed * (1.0 + j.c_rank.cast("float64") * 1e-12)
-    best = j.group_by(["k_outlet", "k_code", "k_hour"]).agg(w_rank=j.c_rank.argmin(nudged))
-    rows = ranked.select(
-        r_outlet="outlet_id", r_code="pollutant", r_rank="cand_rank", limit_mg_m3="limit_mg_m3", limit_set="set_id",
-        limit_row="row_id", limit_source="source", limit_status="status", limit_basis="reference_basis",
-        limit_o2_ref_pct="o2_ref_pct",
-    )
-    best = best.join(rows, [best.k_outlet == rows.r_outlet, best.k_code == rows.r_code, best.w_rank == rows.r_rank])
-    best = best.drop("r_outlet", "r_code", "r_rank", "w_rank")
+    columns: dict[str, ir.Value] = {"w_rank": j.c_rank.argmin(nudged)}
+    for prefix, kind in LIMIT_KINDS.items():
+        mine = j.c_kind == kind
+        columns[f"w_{prefix}"] = j.c_rank.argmin(ibis.ifelse(mine, nudged, _EXCLUDED))
+        columns[f"n_{prefix}"] = ibis.ifelse(mine, 1, 0).sum()
+    best = j.group_by(["k_outlet", "k_code", "k_hour"]).agg(**columns)
+    # the winners' attributes joined on the narrow per-hour table, then one join onto the (wide) hours
+    for prefix, rank in (("limit", "w_rank"), ("legal", "w_legal"), ("ultra_low", "w_ultra_low")):
+        lim = "limit_mg_m3" if prefix == "limit" else f"{prefix}_limit_mg_m3"
+        names = {"set": "limit_set", "row": "limit_row", "source": "limit_source", "status": "limit_status",
+                 "basis": "limit_basis", "o2": "limit_o2_ref_pct"}
+        if prefix != "limit":
+            names = {k: f"{prefix}_{v}" for k, v in names.items()}
+        rows = ranked.select(**{
+            "r_outlet": "outlet_id", "r_code": "pollutant", "r_rank": "cand_rank", lim: "limit_mg_m3",
+            names["set"]: "set_id", names["row"]: "row_id", names["source"]: "source", names["status"]: "status",
+            names["basis"]: "reference_basis", names["o2"]: "o2_ref_pct"})
+        cond = [best.k_outlet == rows.r_outlet, best.k_code == rows.r_code, best[rank] == rows.r_rank]
+        if prefix != "limit":
+            cond.append(best[f"n_{prefix}"] > 0)
+        best = best.left_join(rows, cond).drop("r_outlet", "r_code", "r_rank")
+    best = best.drop("w_rank", "w_legal", "w_ultra_low", "n_legal", "n_ultra_low")
     out = hours.left_join(best, [hours.outlet_id == best.k_outlet, hours.code == best.k_code,
                                  hours.hour == best.k_hour])
     return out.drop("k_outlet", "k_code", "k_hour")

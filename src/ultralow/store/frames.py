@@ -10,7 +10,7 @@ from typing import Final
 import duckdb
 import pyarrow as pa
 
-from ultralow.store.store import register, timestamp_array, unregister
+from ultralow.store.store import binary_array, register, timestamp_array, unregister
 
 FRAME_SCHEMA: Final = pa.schema(
     [
@@ -126,7 +126,7 @@ def append_frames(con: duckdb.DuckDBPyConnection, first_id: int, frames: Sequenc
             "mn": pa.array([f.mn for f in frames], pa.string()),
             "cn": pa.array([f.cn for f in frames], pa.string()),
             "qn": pa.array([f.qn for f in frames], pa.string()),
-            "raw": pa.array([f.raw for f in frames], pa.binary()),
+            "raw": binary_array([f.raw for f in frames]),
             "data_time": timestamp_array([f.data_time for f in frames]),
         },
         schema=FRAME_SCHEMA,
@@ -153,7 +153,7 @@ def append_quarantine(con: duckdb.DuckDBPyConnection, first_id: int, rows: Seque
             "peer": pa.array([r.peer for r in rows], pa.string()),
             "location": pa.array([r.location for r in rows], pa.string()),
             "reason": pa.array([r.reason for r in rows], pa.string()),
-            "raw": pa.array([r.raw for r in rows], pa.binary()),
+            "raw": binary_array([r.raw for r in rows]),
         },
         schema=QUARANTINE_SCHEMA,
     )

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Final
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -131,11 +132,7 @@ def write_readings(con: duckdb.DuckDBPyConnection, batch: pa.Table, by_frame: bo
         con.execute(_INSERT_NEW)
         result.inserted = batch.num_rows
         if by_frame:
-            counts = batch.group_by("frame_id").aggregate([("seq", "count")])
-            result.inserted_by_frame = {
-                int(f): int(n) for f, n in zip(counts["frame_id"].to_pylist(), counts["seq_count"].to_pylist(),
-                                               strict=True) if f is not None
-            }
+            result.inserted_by_frame = _rows_by_frame(batch)
         return result
     register(con, "_ul_batch", batch)  # the general path reads it from several functions
     try:
@@ -147,6 +144,15 @@ def write_readings(con: duckdb.DuckDBPyConnection, batch: pa.Table, by_frame: bo
         con.execute("DROP TABLE IF EXISTS _ul_new")
         unregister(con, "_ul_batch")
     return result
+
+
+def _rows_by_frame(batch: pa.Table) -> dict[int, int]:
+    """Rows per non-null frame_id, counted in NumPy (no Arrow kernel: see ``ultralow.ingest.packet_rows``)."""
+    column = batch["frame_id"]
+    if column.null_count:
+        column = column.filter(column.is_valid())
+    ids, counts = np.unique(column.to_numpy(), return_counts=True)
+    return dict(zip(ids.tolist(), counts.tolist(), strict=True))
 
 
 def _copy_stored_collisions(con: duckdb.DuckDBPyConnection, low: datetime, high: datetime) -> None:

@@ -214,6 +214,26 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             )""",
         ),
     ),
+    Migration(
+        40,
+        "HJ 75 QA records: daily zero/span drift checks and periodic comparison tests (ultralow qa import)",
+        (
+            # one row per check, never updated; a correction is a new import (the latest row of a key wins)
+            """CREATE TABLE qa_records (
+                outlet_id VARCHAR NOT NULL,
+                code VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                checked_at TIMESTAMP NOT NULL,
+                drift_pct DOUBLE,
+                passed BOOLEAN,
+                reference VARCHAR,
+                import_id INTEGER NOT NULL,
+                source_file VARCHAR NOT NULL,
+                source_line INTEGER NOT NULL,
+                imported_at TIMESTAMP WITH TIME ZONE NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST_VERSION: Final = MIGRATIONS[-1].version

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import TracebackType
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from ultralow.store import watermarks
@@ -34,8 +35,29 @@ def timestamp_array(values: Sequence[datetime | None]) -> pa.Array:
     first = next((v for v in values if v is not None), None)
     aware = first is not None and first.tzinfo is not None
     epoch = _EPOCH_UTC if aware else _EPOCH_NAIVE
+    # int64 then one cast kernel: pyarrow's conversion of Python ints straight to a timestamp type costs
+    # about 18 µs each (measured: 8.9 ms for 500 against 36 µs this way)
     micros = pa.array([None if v is None else (v - epoch) // _MICROSECOND for v in values], pa.int64())
     return micros.cast(pa.timestamp("us", tz="UTC") if aware else pa.timestamp("us"))
+
+
+_MAX_BINARY_BYTES = 2**31 - 1  # 32-bit offsets of pa.binary()
+
+
+def binary_array(values: Sequence[bytes]) -> pa.Array:
+    """Byte strings as an Arrow binary array, built from one joined buffer and its offsets.
+
+    pyarrow's own conversion of a list of bytes costs about 12 µs per 1.2 KB frame (6.3 ms for a batch of
+    500 against 0.2 ms this way), on the receiver's writer thread and under the GIL. A null, or more than
+    2 GiB in all, goes the plain way."""
+    if any(v is None for v in values):
+        return pa.array(values, pa.binary())
+    data = b"".join(values)
+    if len(data) > _MAX_BINARY_BYTES:
+        return pa.array(values, pa.binary())
+    offsets = np.zeros(len(values) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, values), dtype=np.int32, count=len(values)), out=offsets[1:])
+    return pa.Array.from_buffers(pa.binary(), len(values), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
 def register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:

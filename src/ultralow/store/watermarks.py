@@ -27,7 +27,6 @@ from typing import Final
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 _EPOCH: Final = datetime(1970, 1, 1)
 _MICROSECOND: Final = timedelta(microseconds=1)
@@ -68,6 +67,12 @@ class Watermarks:
         self._lock = threading.Lock()
         self._readings: dict[ReadingGroup, int] = {}
         self._qn: dict[str, str] = {}
+        # Floors from the learning queries: every group absent from ``_readings`` (every MN absent from
+        # ``_qn``) has all its stored rows below the floor. A learning query reads every group at or above
+        # its lower end, so it proves that for the groups it did not find, not only for those asked: the
+        # next new group (a logger's first batch) then needs no query of its own.
+        self._readings_floor: int | None = None
+        self._qn_floor: str | None = None
         self._frame_time: dict[str, int] = {}
 
     # -- readings ------------------------------------------------------------------------------------
@@ -77,7 +82,15 @@ class Watermarks:
         if not ranges:
             return False
         with self._lock:
-            unknown = [group for group in ranges if group not in self._readings]
+            floor = self._readings_floor
+            unknown = []
+            for group, (low, _) in ranges.items():
+                if group in self._readings:
+                    continue
+                if floor is not None and low >= floor:
+                    self._readings[group] = floor
+                else:
+                    unknown.append(group)
         if unknown:
             self._learn_readings(con, unknown, min(ranges[group][0] for group in unknown))
         with self._lock:
@@ -94,18 +107,26 @@ class Watermarks:
                 # no stored row of the group at or above ``low``: all of them lie below it
                 learnt = found.get(group, low_us)
                 self._readings[group] = max(self._readings.get(group, learnt), learnt)
+            for group, learnt in found.items():  # groups met later need no query
+                self._readings[group] = max(self._readings.get(group, learnt), learnt)
+            floor = self._readings_floor
+            if floor is None or low_us < floor:
+                self._readings_floor = low_us
 
     def forget_readings(self) -> None:
         """Drop every readings bound (a writer that does not raise them calls this before its commit)."""
         with self._lock:
             self._readings.clear()
+            self._readings_floor = None
 
     def raise_readings(self, bounds: Mapping[ReadingGroup, int]) -> None:
         """After a commit: the written rows of each group lie below ``bounds`` (microseconds)."""
         with self._lock:
+            floor = self._readings_floor
             for group, bound in bounds.items():
-                if bound > self._readings.get(group, -(1 << 62)):
-                    self._readings[group] = bound
+                # a group not yet known may hold rows up to the floor
+                known = self._readings.get(group, -(1 << 62) if floor is None else floor)
+                self._readings[group] = max(known, bound)
 
     # -- raw frames ----------------------------------------------------------------------------------
     def frames_clear(self, con: duckdb.DuckDBPyConnection,
@@ -123,7 +144,15 @@ class Watermarks:
                 if mn not in by_time or when < by_time[mn]:
                     by_time[mn] = when
         with self._lock:
-            unknown_qn = [mn for mn in by_qn if mn not in self._qn]
+            qn_floor = self._qn_floor
+            unknown_qn = []
+            for mn, low_qn in by_qn.items():
+                if mn in self._qn:
+                    continue
+                if qn_floor is not None and low_qn >= qn_floor:
+                    self._qn[mn] = qn_floor
+                else:
+                    unknown_qn.append(mn)
             unknown_time = [mn for mn in by_time if mn not in self._frame_time]
         if unknown_qn:
             self._learn_qn(con, unknown_qn, min(by_qn[mn] for mn in unknown_qn))
@@ -142,6 +171,10 @@ class Watermarks:
             for mn in mns:
                 learnt = found.get(mn, low)
                 self._qn[mn] = max(self._qn.get(mn, learnt), learnt)
+            for mn, learnt in found.items():  # MNs met later need no query
+                self._qn[mn] = max(self._qn.get(mn, learnt), learnt)
+            if self._qn_floor is None or low < self._qn_floor:
+                self._qn_floor = low
 
     def _learn_frame_time(self, con: duckdb.DuckDBPyConnection, mns: list[str], low_us: int) -> None:
         rows = con.execute(
@@ -159,8 +192,8 @@ class Watermarks:
         """After a commit: the written frames lie below ``marks``."""
         with self._lock:
             for mn, bound in marks.qn.items():
-                if bound > self._qn.get(mn, ""):
-                    self._qn[mn] = bound
+                known = self._qn.get(mn, self._qn_floor or "")  # an MN not yet known may hold QNs up to the floor
+                self._qn[mn] = max(known, bound)
             for mn, bound_us in marks.data_time_us.items():
                 if bound_us > self._frame_time.get(mn, -(1 << 62)):
                     self._frame_time[mn] = bound_us
@@ -168,24 +201,32 @@ class Watermarks:
 
 def group_ranges(batch: pa.Table) -> dict[ReadingGroup, tuple[int, int]]:
     """Earliest and latest data_time (microseconds) per (outlet_id, kind) of a candidate batch; empty when
-    a key column holds a null (such a batch is not for the shortcut: the NOT NULL constraints decide)."""
+    a key column holds a null (such a batch is not for the shortcut: the NOT NULL constraints decide).
+
+    In Python and NumPy, no Arrow kernel (each releases the GIL, which the receiver's writer thread then
+    waits to get back from the event loop)."""
     if batch.num_rows == 0 or any(batch[name].null_count for name in ("outlet_id", "kind", "data_time")):
         return {}
-    outlets = pc.dictionary_encode(batch["outlet_id"].combine_chunks())
-    kinds = pc.dictionary_encode(batch["kind"].combine_chunks())
-    width = len(kinds.dictionary)
-    group = outlets.indices.to_numpy().astype(np.int64) * width + kinds.indices.to_numpy()
-    times = pc.cast(batch["data_time"], pa.int64()).combine_chunks().to_numpy()
-    size = len(outlets.dictionary) * width
-    lows = np.full(size, np.iinfo(np.int64).max)
-    highs = np.full(size, np.iinfo(np.int64).min)
-    np.minimum.at(lows, group, times)
-    np.maximum.at(highs, group, times)
-    present = np.flatnonzero(np.bincount(group, minlength=size))
-    names = outlets.dictionary.to_pylist()
-    kind_names = kinds.dictionary.to_pylist()
-    return {(names[g // width], kind_names[g % width]): (low, high)
-            for g, low, high in zip(present.tolist(), lows[present].tolist(), highs[present].tolist(), strict=True)}
+    times = batch["data_time"].to_numpy().view(np.int64).tolist()
+    ranges: dict[ReadingGroup, tuple[int, int]] = {}
+    last: ReadingGroup | None = None
+    low = high = 0
+    # rows come packet by packet: runs of one group, so the dict is touched once per run
+    for group, when in zip(zip(batch["outlet_id"].to_pylist(), batch["kind"].to_pylist(), strict=True), times,
+                           strict=True):
+        if group != last:
+            if last is not None:
+                seen = ranges.get(last)
+                ranges[last] = (low, high) if seen is None else (min(seen[0], low), max(seen[1], high))
+            last, low, high = group, when, when
+        elif when < low:
+            low = when
+        elif when > high:
+            high = when
+    if last is not None:
+        seen = ranges.get(last)
+        ranges[last] = (low, high) if seen is None else (min(seen[0], low), max(seen[1], high))
+    return ranges
 
 
 def reading_bounds(ranges: Mapping[ReadingGroup, tuple[int, int]]) -> dict[ReadingGroup, int]:

@@ -126,8 +126,13 @@ class Api:
             if params.get("base"):
                 annual = annual.filter(pc.equal(annual["base"], params["base"]))
             return annual, offsets
-        if name == "kpis":
-            return kpi_table(build, params.get("status")), offsets
+        if name == "kpis":  # reported KPIs of the approved ledgers (ultralow.app.kpi); none without ledgers
+            report = build.figures.kpis
+            rows = [{"kpi": k.id, "value": k.value, "unit": k.unit, "period": str(report.year)}
+                    for k in report.kpis if k.status == "reported"] if report is not None else []
+            schema = pa.schema([(c.name, pa.float64() if c.type == "number" else pa.string())
+                                for c in dataset.columns])
+            return pa.Table.from_pylist(rows, schema=schema), offsets
         if name == "claims":
             result = build.figures.claims
             rows = []
@@ -237,22 +242,3 @@ def parquet_response(name: str, table: pa.Table) -> Response:
 def routes(context: WebContext, state: SiteState) -> list[Route]:
     api = Api(context, state)
     return [Route("/api/v1/{name:str}", api.dataset, methods=["GET", "HEAD"])]
-
-
-KPI_SCHEMA = pa.schema([("kpi", pa.string()), ("title", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
-                        ("period", pa.string()), ("status", pa.string()), ("reason", pa.string()),
-                        ("ledger_rows", pa.int64())])
-
-
-def kpi_table(build: Build, status: str | None = None) -> pa.Table:
-    """The KPIs of the site build's ledger year (``ultralow.app.site.LedgerFigures``) as the dataset's rows."""
-    report = build.figures.ledgers.kpis
-    rows = []
-    for k in report.kpis if report else []:
-        if status and k.status != status:
-            continue
-        refs = k.evidence.get("ledger_rows") if isinstance(k.evidence, dict) else None
-        rows.append({"kpi": k.id, "title": k.title, "value": k.value, "unit": k.unit,
-                     "period": str(report.year) if report else "", "status": k.status, "reason": k.reason,
-                     "ledger_rows": len(refs) if isinstance(refs, list | tuple) else None})
-    return pa.Table.from_pylist(rows, schema=KPI_SCHEMA)

@@ -12,7 +12,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from ultralow.web import api, openapi, pages
+from ultralow.web import api, health, openapi, pages
 from ultralow.web.context import WebContext
 from ultralow.web.headers import SecurityHeaders
 from ultralow.web.state import SiteState
@@ -35,6 +35,7 @@ def create_app(context: WebContext, *, subapps: Sequence[SubApp] | None = None,
     page_routes, not_found = pages.routes(context, state)
     site_routes: list[BaseRoute] = [
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        *health.routes(context, state),
         *openapi.routes(),
         *api.routes(context, state),
         *page_routes,

@@ -26,11 +26,13 @@ class WebContext:
     # the dashboard (ultralow.web.ops): the receiver's live feed when it runs in this process, and how often
     # the running hours are judged
     ops_feed: Any = None
-    ops_interval_s: float = 10.0
+    ops_interval_s: float = 5.0
     # hooks of sub-applications: when the server starts, before it stops (streams end), after it stopped
     on_start: list[Callable[[], None]] = field(default_factory=list)
     before_stop: list[Callable[[], None]] = field(default_factory=list)
     on_shutdown: list[Callable[[], None]] = field(default_factory=list)
+    # the receiver's health when it runs in this process (``ultralow serve``); None: ask the local API
+    health: Callable[[], dict[str, Any]] | None = None
 
     @property
     def store(self) -> Store:

@@ -55,11 +55,16 @@ DATASETS: tuple[Dataset, ...] = (
         Column("valid", "boolean", "", "the hour is valid"),
         Column("status", "string", "", "valid, invalid, stopped, …"),
         Column("o2_pct", "number", "% vol, dry", "hourly mean oxygen"),
-        Column("measured_mg_m3", "number", "mg/m³", "hourly mean as measured (standard state, dry)"),
+        Column("measured_mg_m3", "number", "mg/m³", "hourly mean as measured (standard state, dry); null when the "
+               "hour is not valid"),
         Column("corrected_mg_m3", "number", "mg/m³", "corrected to the limit's reference O2 where it has one"),
         Column("limit_mg_m3", "number", "mg/m³", "limit applied (null: no limit for this source and pollutant)"),
         Column("limit_set", "string", "", "limit set of the limit applied"),
         Column("exceeded", "boolean", "", "corrected value strictly above the limit"),
+        Column("legal_limit_mg_m3", "number", "mg/m³", "strictest statutory limit (GB 13223, GB 25465); null: none"),
+        Column("legal_exceeded", "boolean", "", "above the statutory limit (a legal breach); null: not judged"),
+        Column("ultra_low_limit_mg_m3", "number", "mg/m³", "ultra-low (premium scheme) limit; null: not in the scheme"),
+        Column("ultra_low_exceeded", "boolean", "", "above the ultra-low limit (premium lost); null: not judged"),
         Column("flow_m3_h", "number", "m³/h", "flue-gas flow at standard state, dry"),
         Column("emission_total_kg", "number", "kg", "mass emitted in the hour, measured or HJ 75 substitute"),
     ), ("outlet", "code", "from", "to")),
@@ -72,6 +77,8 @@ DATASETS: tuple[Dataset, ...] = (
         Column("peak_multiple", "number", "1", "peak / limit"),
         Column("limit_mg_m3", "number", "mg/m³", "limit exceeded"),
         Column("limit_set", "string", "", "limit set"),
+        Column("limit_kind", "string", "", "legal (statutory limit) or ultra_low (premium scheme)"),
+        Column("limit_status", "string", "", "verified or unverified (the limit row's status)"),
     ), ("outlet", "code")),
     Dataset("annual", "Annual figures", "Per base and source type, per source type and for the group over "
             "the site's period.", (
@@ -90,17 +97,13 @@ DATASETS: tuple[Dataset, ...] = (
         Column("nox_t", "number", "t", "nitrogen oxides (as NO2), measured + substituted"),
         Column("pm_t", "number", "t", "particulate matter, measured + substituted"),
     ), ("base",)),
-    Dataset("kpis", "KPIs", "HKEX ESG Code KPIs (with GRI references) from the approved ledger rows and the GHG "
-            "accounts of the site's ledger year (empty when no ledger row is approved).", (
-        Column("kpi", "string", "", "indicator id (HKEX ESG Code Part C / D)"),
-        Column("title", "string", "", "what the indicator measures"),
-        Column("value", "number", "", "value (null unless reported)"),
-        Column("unit", "string", "", "unit of value"),
-        Column("period", "string", "", "reporting year"),
-        Column("status", "string", "", "reported, explain or not_applicable"),
-        Column("reason", "string", "", "why a KPI is not reported (null when reported)"),
-        Column("ledger_rows", "integer", "count", "approved ledger rows behind the value"),
-    ), ("status",)),
+    Dataset("kpis", "KPIs", "HKEX ESG Code indicators reported from the approved ledgers and GHG accounts "
+            "(empty when the store holds no approved ledger rows).", (
+        Column("kpi", "string", "", "indicator id"),
+        Column("value", "number", "", "value"),
+        Column("unit", "string", "", "unit"),
+        Column("period", "string", "", "period"),
+    )),
     Dataset("claims", "Claims", "Every quantitative claim of the corpus texts with its verdict.", (
         Column("id", "string", "", "claim id (document:number)"),
         Column("document", "string", "", "document the claim is in"),

@@ -16,7 +16,7 @@ from ultralow.charts import chart_text, hourly_vs_limit, monthly_tonnes, to_svg
 from ultralow.web.i18n import Formatter
 from ultralow.web.labels import short_pollutant
 from ultralow.web.rendering import language_of
-from ultralow.web.views import Pages, figure_label
+from ultralow.web.views import Pages
 
 MAX_EVIDENCE_ROWS = 500
 SUMMARY_COLUMNS = ("outlet_id", "code", "hours_operating", "hours_valid", "hours_judged", "hours_exceeded",
@@ -73,36 +73,6 @@ class EvidencePages:
                 limits = limits.filter(pc.equal(limits["pollutant"], code))
             values["limits"] = limits.to_pylist()
         return self.pages.page(request, "evidence.html", "", title, values)
-
-    async def ledger(self, request: Request) -> Response:
-        """The approved ledger rows a social or overseas figure sums, with their evidence documents."""
-        _ = self.pages.gettext(request)
-        ledgers = self.pages.ledgers()
-        figure = ledgers.figures.get(request.path_params["figure"])
-        if figure is None or figure.status != "reported":
-            return await self.pages.not_found(request)
-        rows = [{"row": r.ref, "kind": r.kind, "year": r.year, "base": r.base or "", "country": r.country or "",
-                 "values": "; ".join(f"{k} = {v}" for k, v in r.values.items()),
-                 "evidence_document": r.evidence_document, "sha256": r.evidence_sha256[:12],
-                 "entered_by": r.entered_by, "approved_by": r.approved_by or "",
-                 "approved_at": r.approved_at.date().isoformat() if r.approved_at else ""}
-                for r in ledgers.evidence_rows(figure.id)]
-        columns = ("row", "kind", "year", "base", "country", "values", "evidence_document", "sha256", "entered_by",
-                   "approved_by", "approved_at")
-        label = figure_label(figure, self.pages.gettext(request))
-        formula = (_("%(label)s = %(value)s %(unit)s for %(year)s, from the approved revision of each ledger row "
-                     "listed (drafts never count).") % {"label": label, "value": figure.value, "unit": figure.unit,
-                                                        "year": figure.year})
-        detail = [{"item": k, "value": v} for k, v in figure.detail.items()]
-        tables = [(_("Approved ledger rows behind the figure"),
-                   {"columns": list(columns), "rows": rows, "total": len(rows)})]
-        if detail:
-            tables.append((_("How the figure is made up"), {"columns": ["item", "value"], "rows": detail,
-                                                            "total": len(detail)}))
-        fmt = Formatter(language_of(request))
-        return self.pages.page(request, "evidence.html", "", _("Evidence") + ": " + label, {
-            "cell": lambda v: cell(fmt, v), "outlet_ids": [], "code": None, "tables": tables, "formula": formula,
-            "evidence_doc": None, "limits": [], "period_first": None, "period_last": None})
 
     async def rollup(self, request: Request) -> Response:
         _ = self.pages.gettext(request)

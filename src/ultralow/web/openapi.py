@@ -22,7 +22,6 @@ PARAMETERS: dict[str, dict[str, Any]] = {
            "schema": {"type": "string", "format": "date"}},
     "base": {"description": "base id", "schema": {"type": "string"}},
     "verdict": {"description": "claim verdict", "schema": {"type": "string"}},
-    "status": {"description": "KPI status: reported, explain or not_applicable", "schema": {"type": "string", "enum": ["reported", "explain", "not_applicable"]}},
     "page": {"description": "page number from 1", "schema": {"type": "integer", "minimum": 1, "default": 1}},
     "page_size": {"description": f"rows per page, at most {MAX_PAGE_SIZE:,}",
                   "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,

@@ -17,6 +17,8 @@ from ultralow.web.views import DataPage, OutletPage, Pages, SearchPage
 
 Handler = Callable[[Request], Awaitable[Response]]
 REPORT_NAME = re.compile(r"report-\d{4}-(en|zh)\.(html|pdf)")
+REPORT_HTML_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+                      "form-action 'none'; frame-ancestors 'none'")
 
 
 def routes(context: WebContext, state: SiteState) -> tuple[list[BaseRoute], Callable[[Request, Exception],
@@ -53,7 +55,9 @@ def routes(context: WebContext, state: SiteState) -> tuple[list[BaseRoute], Call
         path = context.reports_dir / name
         if not REPORT_NAME.fullmatch(name) or not path.is_file():
             return await pages.not_found(request)
-        return FileResponse(path)
+        # the report's HTML stands alone (inline stylesheet and SVG charts, no script): its own policy
+        headers = {"content-security-policy": REPORT_HTML_POLICY} if name.endswith(".html") else None
+        return FileResponse(path, headers=headers)
 
     async def on_404(request: Request, exc: Exception) -> Response:
         return await pages.not_found(request)
@@ -71,7 +75,6 @@ def routes(context: WebContext, state: SiteState) -> tuple[list[BaseRoute], Call
         ("/data", data.data),
         ("/outlets/{outlet:str}", outlet.outlet),
         ("/evidence/rollup/{base:str}/{source_type:str}", evidence.rollup),
-        ("/evidence/ledger/{figure:str}", evidence.ledger),
         ("/evidence/performance/{base:str}/{source_type:str}/{code:str}", evidence.performance),
         ("/charts/monthly-tonnes.svg", evidence.monthly_tonnes_svg),
         ("/charts/outlet/{outlet:str}/{code:str}/{month:int}.svg", evidence.outlet_svg),

@@ -25,13 +25,15 @@ DEFAULT_HTTP_PORT = 8080
 
 class SiteService:
     """The site on uvicorn for ``run_until_signalled``; ``emit(event, **fields)`` logs ``web_listening``
-    (with the URL) or ``web_error``."""
+    (with the URL) or ``web_error``; ``health`` is the receiver's, for ``GET /health``."""
 
     def __init__(self, store: Store, registry: Registry, *, host: str = DEFAULT_HTTP_HOST,
                  port: int = DEFAULT_HTTP_PORT, reports_dir: Path | None = None,
-                 emit: Callable[..., Any] | None = None, ops_feed: Any = None) -> None:
+                 emit: Callable[..., Any] | None = None, ops_feed: Any = None,
+                 health: Callable[[], dict[str, Any]] | None = None) -> None:
         context = WebContext(app=Application.from_store(ReaderStore(store), registry=registry),
-                             reports_dir=reports_dir or default_reports_dir(store.path), ops_feed=ops_feed)
+                             reports_dir=reports_dir or default_reports_dir(store.path), ops_feed=ops_feed,
+                             health=health)
         self.context = context
         self.emit = emit or (lambda event, **fields: None)
         self.app = create_app(context)

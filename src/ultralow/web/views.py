@@ -38,6 +38,51 @@ OVERSEAS_METRICS: tuple[tuple[str, str, str], ...] = (
     ("payments_to_government_usd", N_("Payments to government"), "USD"),
     ("community_spend_share", N_("Community spending as share of turnover (Guinea floor 0.5 %)"), "%"),
 )
+# which approved-ledger figure (ultralow.app.site SiteFigures.social) each metric key shows; "{c}": the country
+LEDGER_FIGURES = {
+    "employees": "workforce.employees", "housing_households": "housing.units_cumulative",
+    "clinics": "facilities.clinic", "kindergartens": "facilities.kindergarten", "donations_cny": "donations.total",
+    "trees_planted": "trees.planted", "volunteer_hours": "volunteering.hours",
+    "local_employees": "workforce.local_employees.{c}", "contractor_employees": "workforce.local_contractors.{c}",
+    "payments_to_government_usd": "government.payments.{c}", "community_spend_share": "community.statutory_share.{c}",
+}
+
+
+def ledger_values(build: Build | None, country: str | None = None) -> dict[str, dict[str, Any]]:
+    """Metric key -> value, unit, digits and a note for the figures the approved ledgers give (absent keys stay
+    "not yet available": never a made-up number)."""
+    if build is None:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for key, fid in LEDGER_FIGURES.items():
+        if "{c}" in fid:
+            if country is None:
+                continue
+            fid = fid.replace("{c}", country)
+        figure = build.figures.social.get(fid)
+        if figure is None or figure.status != "reported" or figure.value is None:
+            continue
+        value: float | None = figure.value
+        unit = figure.unit
+        if key == "community_spend_share":
+            value = figure.detail.get("total_share_pct")
+            if value is None:
+                continue
+        out[key] = {"value": value, "unit": "%" if unit == "%" else ("CNY" if unit == "CNY" else ""),
+                    "digits": 2 if unit == "%" else 0,
+                    "year": figure.year, "note": f"{len(figure.rows)} approved ledger row(s)"}
+    inv = build.figures.ghg
+    if inv is not None and inv.lines:
+        ghg: tuple[tuple[str, float | None, int], ...] = (
+            ("scope1_t", inv.scope1_t, 0), ("scope2_t", inv.scope2_t, 0),
+            ("intensity_aluminium", inv.intensity_t_per_t_aluminium, 3))
+        for key, amount, digits in ghg:
+            if amount is not None:
+                out[key] = {"value": amount, "unit": "t CO₂e/t" if digits else "t CO₂e", "digits": digits,
+                            "year": inv.year, "note": f"GHG Protocol, {inv.regime.gwp_set} · approved ledgers"}
+    return out
+
+
 VERDICT_LABELS = {
     "supported": N_("supported"), "contradicted": N_("contradicted"), "partly_supported": N_("partly supported"),
     "no_evidence": N_("no evidence"), "not_checkable": N_("not checkable"),
@@ -47,39 +92,6 @@ GHG_METRICS: tuple[tuple[str, str, str], ...] = (
     ("scope2_t", N_("Scope 2 emissions"), "t CO₂e"),
     ("intensity_aluminium", N_("Intensity per tonne of aluminium"), "t CO₂e/t"),
 )
-
-
-# Labels of the ledger figures (ultralow.ledger.figures ids; a per-country id ends in ".<country>")
-FIGURE_LABELS: dict[str, str] = {
-    "workforce.employees": N_("Employees at year end"),
-    "workforce.rural_share": N_("Employees of rural origin"),
-    "housing.units_cumulative": N_("Homes sold to employees at cost (cumulative)"),
-    "facilities.clinic": N_("Clinics in service"),
-    "facilities.medical_station": N_("Medical stations in service"),
-    "facilities.school": N_("Schools in service"),
-    "facilities.kindergarten": N_("Kindergartens in service"),
-    "donations.total": N_("Donations"),
-    "trees.planted": N_("Trees planted"),
-    "volunteering.volunteers": N_("Volunteers (sum over events)"),
-    "volunteering.hours": N_("Volunteer hours"),
-    "community.voluntary": N_("Voluntary community investment"),
-    "safety.fatalities": N_("Work-related fatalities (employees and contractors)"),
-    "workforce.local_employees": N_("Local employees"),
-    "workforce.local_share": N_("Local nationals among employees"),
-    "workforce.local_contractors": N_("Local contractors' workers"),
-    "government.payments": N_("Taxes and payments to government"),
-    "community.spend": N_("Community spending (statutory and voluntary)"),
-    "community.statutory_share": N_("Statutory community contribution as a share of turnover"),
-}
-
-
-def figure_label(figure: Any, gettext: Any) -> str:
-    """The page label of a ledger figure (translated), its own label when the page has none."""
-    fid = figure.id
-    if fid not in FIGURE_LABELS and figure.country and fid.endswith("." + figure.country):
-        fid = fid[: -len(figure.country) - 1]
-    label = FIGURE_LABELS.get(fid)
-    return str(gettext(label)) if label else str(figure.label)
 
 
 class Pages:
@@ -143,7 +155,7 @@ class Pages:
         return self.page(request, "who.html", "who-we-are", _("Who we are"), {
             "bases": registry.bases, "outlets": registry.outlets, "countries": countries,
             "country_names": [_(COUNTRIES.get(c, c)) for c in countries],
-            "social": SOCIAL_METRICS[:1],
+            "social": SOCIAL_METRICS[:1], "ledger": ledger_values(self.state.build),
         })
 
     async def what_we_do(self, request: Request) -> Response:
@@ -158,7 +170,7 @@ class Pages:
     async def esg(self, request: Request) -> Response:
         _ = self.gettext(request)
         build = self.judged()
-        values: dict[str, Any] = {"ghg": GHG_METRICS}
+        values: dict[str, Any] = {"ghg": GHG_METRICS, "ledger": ledger_values(build)}
         if build is not None:
             judgement = build.figures.judgement
             if judgement is None:
@@ -173,17 +185,10 @@ class Pages:
             })
         return self.page(request, "esg.html", "esg", _("Environmental, Social and Governance"), values)
 
-    def ledgers(self) -> site.LedgerFigures:
-        build = self.state.build
-        return build.figures.ledgers if build is not None else site.LedgerFigures(None)
-
     async def social(self, request: Request) -> Response:
         _ = self.gettext(request)
-        ledgers = self.ledgers()
-        return self.page(request, "social.html", "social", _("Social Responsibility and Public Welfare"), {
-            "metrics": SOCIAL_METRICS, "ledgers": ledgers, "figures": ledgers.select(site.SOCIAL_FIGURES),
-            "figure_label": lambda f: figure_label(f, self.gettext(request)),
-        })
+        return self.page(request, "social.html", "social", _("Social Responsibility and Public Welfare"),
+                         {"metrics": SOCIAL_METRICS, "ledger": ledger_values(self.state.build)})
 
     async def overseas(self, request: Request) -> Response:
         _ = self.gettext(request)
@@ -193,11 +198,9 @@ class Pages:
         if build is not None and build.figures.judgement is not None:
             ids = {b.id for b in bases}
             rows = [r for r in site.rollup_rows(build.figures.judgement) if r["base"] in ids]
-        ledgers = self.ledgers()
         return self.page(request, "overseas.html", "overseas", _("Overseas Contribution"), {
-            "bases": bases, "metrics": OVERSEAS_METRICS, "rollups": rows, "ledgers": ledgers,
-            "country_figures": {c: ledgers.select(site.OVERSEAS_FIGURES, c) for c in {b.country for b in bases}},
-            "figure_label": lambda f: figure_label(f, self.gettext(request)),
+            "bases": bases, "metrics": OVERSEAS_METRICS, "rollups": rows,
+            "ledger": {b.country: ledger_values(self.state.build, b.country) for b in bases},
         })
 
     async def reports(self, request: Request) -> Response:

@@ -84,3 +84,62 @@ def outlet_hours(hours: pa.Table, current_hour: dict[str, datetime]) -> dict[str
                                    int(row.get("valid_minutes") or 0), str(row.get("status")), bool(row.get("exceeded"))))
     return {o: OutletHours(o, current_hour[o], tuple(sorted(r, key=lambda f: f.code)), tuple(sorted(la, key=lambda f: f.code)))
             for o, (r, la) in by_outlet.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class HourReference:
+    """What the last judgement said about an outlet's factor: its limit and the reference O2 it is
+    converted to (None: the limit is not O2-referenced)."""
+
+    limit_mg_m3: float
+    o2_ref_pct: float | None
+
+
+def references(hours: pa.Table) -> dict[tuple[str, str], HourReference]:
+    """(outlet_id, code) → the limit and reference O2 of its latest judged hour with a limit."""
+    out: dict[tuple[str, str], tuple[datetime, HourReference]] = {}
+    for row in hours.select(["outlet_id", "code", "hour", "limit_mg_m3", "o2_ref_pct"]).to_pylist():
+        if row["limit_mg_m3"] is None:
+            continue
+        key = (row["outlet_id"], row["code"])
+        if key not in out or row["hour"] >= out[key][0]:
+            out[key] = (row["hour"], HourReference(float(row["limit_mg_m3"]), row["o2_ref_pct"]))
+    return {k: v for k, (_, v) in out.items()}
+
+
+def running_hours(store: Store, current_hour: dict[str, datetime], refs: dict[tuple[str, str], HourReference],
+                  valid_flags: list[str], offsets: dict[str, int], o2_code: str = "a19001") -> pa.Table:
+    """A provisional running hour between two judgements, in the shape of the judged hours the monitor
+    reads: per outlet and factor with a known limit, the mean of the minutes so far whose flag counts as
+    valid (``minute_valid_flags``) and the O2 mean of the same kind; marks and plausibility are applied
+    when the hour is judged. The reference O2 and limit are those of the last judgement."""
+    if not current_hour:
+        return pa.table({"outlet_id": pa.array([], pa.string())})
+    keys = pa.table({"k_outlet": list(current_hour), "k_hour": list(current_hour.values())})
+    flags = pa.table({"k_flag": valid_flags})
+    with store.lock:
+        store.con.complete()
+        store.con.register("_ops_hours", keys)
+        store.con.register("_ops_flags", flags)
+        try:
+            rows = store.con.execute(
+                "SELECT r.outlet_id, r.code, k.k_hour, count(*) AS n, avg(r.value) AS mean FROM readings_current r "
+                "JOIN _ops_hours k ON r.outlet_id = k.k_outlet AND r.data_time >= k.k_hour "
+                "AND r.data_time < k.k_hour + INTERVAL 1 HOUR "
+                "WHERE r.kind = 'minute' AND r.flag IN (SELECT k_flag FROM _ops_flags) AND r.value IS NOT NULL "
+                "GROUP BY ALL").fetchall()
+        finally:
+            store.con.unregister("_ops_hours")
+            store.con.unregister("_ops_flags")
+    o2 = {(o, h): m for o, c, h, _, m in rows if c == o2_code}
+    out = []
+    for outlet_id, code, hour, n, mean in rows:
+        ref = refs.get((outlet_id, code))
+        if ref is None:
+            continue
+        out.append({"outlet_id": outlet_id, "code": code, "hour": hour,
+                    "utc_offset_min": offsets.get(outlet_id, 0), "valid_minutes": int(n),
+                    "valid": False, "status": "running", "measured_mg_m3": mean, "o2_pct": o2.get((outlet_id, hour)),
+                    "o2_ref_pct": ref.o2_ref_pct, "corrected_mg_m3": None, "limit_mg_m3": ref.limit_mg_m3,
+                    "limit_set": None, "exceeded": False, "exempt": False, "mark_type": None})
+    return pa.Table.from_pylist(out) if out else pa.table({"outlet_id": pa.array([], pa.string())})

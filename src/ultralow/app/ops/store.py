@@ -304,6 +304,54 @@ class OpsStore:
             con.execute("UPDATE sessions SET ended_at = ? WHERE token_sha256 = ?", [at, _token_hash(token)])
             self._audit(con, str(row[0]), "logout", str(row[0]), None, None, peer, at)
 
+    # -- registry ----------------------------------------------------------------------------------
+    def registry_versions(self) -> list[tuple[int, datetime, str | None, str]]:
+        """(version, loaded_at, path, text) of every registry the store kept, oldest first."""
+        rows = self._read("SELECT version, loaded_at, path, text FROM registry ORDER BY version")
+        return [(int(r[0]), _utc(r[1]) or r[1], r[2], r[3]) for r in rows]
+
+    def change_registry(self, text: str, *, actor: str, peer: str | None = None, now: datetime | None = None
+                        ) -> int:
+        """Keep ``text`` as the store's newest registry version (checked as ``ultralow serve`` checks a
+        file: every key, outlet and limit-set id); the audit row gives the outlets before and after. Returns
+        the new version (the running receiver keeps its registry until it restarts)."""
+        from ultralow.app.setup import checked_registry
+        from ultralow.registry import parse_registry
+
+        registry = checked_registry(parse_registry(text, "registry form"))
+        if not registry.outlets:
+            raise UsageProblem("registry form: no [[outlets]]: a registry without outlets would stop every logger")
+        at = self._now(now)
+        with self._write() as con:
+            row = con.execute("SELECT version, text FROM registry ORDER BY version DESC LIMIT 1").fetchone()
+            if row is not None and row[1] == text:
+                raise UsageProblem("registry: unchanged")
+            version = (int(row[0]) if row is not None else 0) + 1
+            con.execute("INSERT INTO registry (version, loaded_at, path, text) VALUES (?, ?, ?, ?)",
+                        [version, at, "dashboard", text])
+            before = _registry_summary(int(row[0]), str(row[1])) if row is not None else None
+            self._audit(con, actor, "registry.change", f"registry version {version}", before,
+                        _registry_summary(version, text, registry), peer, at)
+        return version
+
+    def audit_registry_versions(self) -> int:
+        """Audit rows for registry versions the store took from files (``ultralow serve --config``, ingest,
+        demo) and the trail does not show yet; returns how many were added."""
+        versions = self.registry_versions()
+        with self._write() as con:
+            seen = {r[0] for r in con.execute(
+                "SELECT target FROM audit_log WHERE starts_with(action, 'registry.')").fetchall()}
+            added = 0
+            previous: tuple[int, datetime, str | None, str] | None = None
+            for version in versions:
+                if f"registry version {version[0]}" not in seen:
+                    before = None if previous is None else _registry_summary(previous[0], previous[3])
+                    self._audit(con, f"file:{version[2] or '?'}", "registry.load", f"registry version {version[0]}",
+                                before, _registry_summary(version[0], version[3]), None, version[1])
+                    added += 1
+                previous = version
+        return added
+
     # -- audit -------------------------------------------------------------------------------------
     def record(self, actor: str, action: str, target: str | None, before: Any = None, after: Any = None, *,
                peer: str | None = None, now: datetime | None = None) -> None:
@@ -467,6 +515,21 @@ class OpsStore:
                         {"acknowledged": True, "comment": comment, "kind": row[0], "outlet_id": row[1],
                          "code": row[2], "hour": row[3]}, peer, at)
         return next(a for a in self.alarms() if a.alarm_id == alarm_id)
+
+
+def _registry_summary(version: int, text: str, registry: Registry | None = None) -> dict[str, Any]:
+    """What an audit row says about a registry version: its number, the SHA-256 of its text, its outlets
+    (id, MN, limit sets)."""
+    if registry is None:
+        from ultralow.registry import parse_registry
+
+        try:
+            registry = parse_registry(text, f"registry version {version}")
+        except ValueError:
+            registry = None
+    outlets = [] if registry is None else [
+        {"id": o.id, "mn": o.mn, "limit_sets": list(o.limit_sets)} for o in registry.outlets]
+    return {"version": version, "sha256": hashlib.sha256(text.encode()).hexdigest(), "outlets": outlets}
 
 
 def _locked_message(until: datetime) -> str:

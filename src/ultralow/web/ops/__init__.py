@@ -34,7 +34,14 @@ def build(context: WebContext) -> ASGIApp:
         for store in stores:
             store.close()
 
-    context.on_start.append(monitor.start)
+    def start() -> None:
+        try:
+            ops.audit_registry_versions()  # registry versions taken from files since the last start
+        except Exception:  # noqa: S110 - a read-only store (ultralow web) cannot take audit rows
+            pass
+        monitor.start()
+
+    context.on_start.append(start)
     context.before_stop.append(feed.close)
     context.on_shutdown.append(shutdown)
     app = Starlette(routes=routes(shared))

@@ -100,7 +100,7 @@ class LiveFeed:
         data_time = packet.data_time  # the plant's clock time; the store keeps it without the offset
         if data_time is not None and data_time.tzinfo is not None:
             data_time = data_time.replace(tzinfo=None)
-        self.publish({"type": "values", "outlet_id": outlet.id, "kind": kind, "cn": packet.cn,
+        self.publish({"type": "values", "outlet_id": outlet.id, "kind": kind, "cn": packet.cn, "qn": packet.qn,
                       "data_time": None if data_time is None else data_time.isoformat(), "values": values,
                       "device": device, "status": outcome.status, "sent_ms": time.time() * 1000.0})
         if data_time is not None and kind in ("rtd", "minute"):

@@ -39,7 +39,7 @@ from ultralow.web.ops.quality import QualityView
 
 TEMPLATES_DIR: Final = Path(__file__).parent / "templates"
 MAX_FORM_FIELDS: Final = 30
-MAX_FIELD_BYTES: Final = 16 * 1024
+MAX_FIELD_BYTES: Final = 512 * 1024  # a registry is the largest field
 HEARTBEAT_S: Final = 15.0
 AUDIT_PAGE_ROWS: Final = 200
 
@@ -185,7 +185,10 @@ def routes(shared: Ops) -> list[BaseRoute]:
             summary = shared.monitor.summaries.get(o.id)
             outlets[o.id] = {"values": values, "device": device,
                              "hours": summary.as_dict() if summary is not None else None}
-        return {"outlets": outlets, "monitor": {"runs": shared.monitor.runs, "error": shared.monitor.last_error}}
+        monitor = shared.monitor
+        return {"outlets": outlets, "monitor": {"judgements": monitor.judgements, "refreshes": monitor.refreshes,
+                                                "last_judgement_s": monitor.last_judgement_s,
+                                                "error": monitor.last_error}}
 
     async def live(request: Request, session: Session) -> Response:
         state = await asyncio.get_running_loop().run_in_executor(None, live_state)
@@ -194,8 +197,9 @@ def routes(shared: Ops) -> list[BaseRoute]:
             tree.setdefault(o.base, {}).setdefault(o.source_type, []).append(o)
         bases = {b.id: b for b in shared.registry.bases}
         open_alarms = ops.alarms(open_only=True, limit=20)
+        names = {code: factor_name(code) for code in code_tables().factors}
         return render(request, "live.html", session, tree=tree, bases=bases, state=state,
-                      state_json=json.dumps(state, default=str), open_alarms=open_alarms)
+                      names_json=json.dumps(names, ensure_ascii=False), open_alarms=open_alarms)
 
     async def live_json(request: Request, session: Session) -> Response:
         state = await asyncio.get_running_loop().run_in_executor(None, live_state)
@@ -328,8 +332,23 @@ def routes(shared: Ops) -> list[BaseRoute]:
             return await users_page(request, session, "; ".join(exc.problems), status_code=400)
         return RedirectResponse("/ops/users", status_code=303)
 
-    async def registry_page(request: Request, session: Session) -> Response:
-        return render(request, "registry.html", session, registry=shared.registry)
+    async def registry_page(request: Request, session: Session, message: str = "", status_code: int = 200,
+                            text: str | None = None) -> Response:
+        versions = ops.registry_versions()
+        current = text if text is not None else (versions[-1][3] if versions else shared.registry.text)
+        return render(request, "registry.html", session, status_code=status_code, registry=shared.registry,
+                      versions=versions, text=current, message=message)
+
+    async def change_registry(request: Request, session: Session) -> Response:
+        form = await read_form(request)
+        text = form.get("text", "").replace("\r\n", "\n")
+        try:
+            version = ops.change_registry(text, actor=session.user.name, peer=auth.peer_of(request))
+        except (AppError, ValueError) as exc:
+            problems = getattr(exc, "problems", None) or [str(exc)]
+            return await registry_page(request, session, "; ".join(problems), status_code=400, text=text)
+        return await registry_page(request, session, f"Saved as registry version {version}; the receiver uses it "
+                                                     "from its next start.")
 
     def route(path: str, role: str, handler: Handler, methods: tuple[str, ...] = ("GET",)) -> Route:
         return Route(path, guarded(role, handler), methods=list(methods))
@@ -354,6 +373,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
         route("/users", "admin", add_user, ("POST",)),
         route("/users/{name}", "admin", change_user, ("POST",)),
         route("/registry", "admin", registry_page),
+        route("/registry", "admin", change_registry, ("POST",)),
     ]
 
 

@@ -5,6 +5,9 @@
   var state = document.getElementById("stream-state");
   if (!state || !window.EventSource) { return; }
   var received = 0;
+  var names = {};
+  var holder = document.getElementById("factor-names");
+  if (holder) { try { names = JSON.parse(holder.dataset.names); } catch (e) { names = {}; } }
 
   function setState(name, text) { state.dataset.state = name; state.textContent = text; }
   function cell(outlet, code, name) {
@@ -17,7 +20,7 @@
       row.dataset.code = code;
       var th = document.createElement("th");
       th.scope = "row";
-      th.textContent = code;
+      th.textContent = names[code] || code;
       row.appendChild(th);
       ["value", "flag", "data_time", "running", "last", "limit"].forEach(function (n) {
         var td = document.createElement("td");
