@@ -77,6 +77,8 @@ def test_failed_setup_creates_no_store(tmp_path: Path) -> None:
                     encoding="utf-8")
     code, _, err = run("ingest", str(csv), "--db", str(db), "--config", str(typo))
     assert code == 1 and "unknown set 'ultralow-2015'" in err
+    line = next(n for n, text in enumerate(typo.read_text(encoding="utf-8").splitlines(), 1) if "ultralow-2015" in text)
+    assert err.splitlines()[0].startswith(f"{typo}:{line}: outlet sd-power-u1: limit_sets: unknown set")
     assert not db.exists()
 
 

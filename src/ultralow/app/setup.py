@@ -8,6 +8,9 @@ The registry comes from ``config`` when that file exists, else from the copy the
 
 from __future__ import annotations
 
+import os
+import re
+import tempfile
 from pathlib import Path
 
 from ultralow.app.problems import AppError, StoreMissing
@@ -17,6 +20,7 @@ from ultralow.store import Store, StoreError, save_registry, stored_registry
 from ultralow.store.reading import open_for_reading
 
 DEFAULT_CONFIG = "ultralow.toml"
+DEFAULT_DUCKDB_MEMORY = "1GB"
 
 
 def limit_set_problems(registry: Registry, catalog: LimitCatalog | None = None) -> list[str]:
@@ -29,14 +33,32 @@ def limit_set_problems(registry: Registry, catalog: LimitCatalog | None = None) 
     for outlet in registry.outlets:
         for entry in outlet.limit_sets:
             set_id = entry.split(":", 1)[0]
+            line = _line_of(registry.text, outlet.id, entry)
+            here = f"{where}:{line}" if line else where
             if set_id not in known_sets:
-                problems.append(f"{where}: outlet {outlet.id}: limit_sets: unknown set {entry!r} "
+                problems.append(f"{here}: outlet {outlet.id}: limit_sets: unknown set {entry!r} "
                                 f"(known: {', '.join(sorted(known_sets))})")
             elif entry not in known_keys:
                 conditions = sorted(k.split(":", 1)[1] for k in known_keys if k.startswith(set_id + ":"))
-                problems.append(f"{where}: outlet {outlet.id}: limit_sets: {set_id} has no condition "
+                problems.append(f"{here}: outlet {outlet.id}: limit_sets: {set_id} has no condition "
                                 f"{entry.split(':', 1)[1]!r} (known: {', '.join(conditions) or 'none'})")
     return problems
+
+
+def _line_of(text: str | None, outlet_id: str, entry: str) -> int | None:
+    """The line (1-based) of ``entry`` in the outlet's ``limit_sets`` in the registry text, if it can be found."""
+    if not text:
+        return None
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if re.match(rf'\s*id\s*=\s*"{re.escape(outlet_id)}"', line)), None)
+    if start is None:
+        return None
+    for i in range(start, len(lines)):
+        if i > start and lines[i].strip().startswith("[["):
+            break
+        if f'"{entry}"' in lines[i] or f"'{entry}'" in lines[i]:
+            return i + 1
+    return None
 
 
 def checked_registry(registry: Registry, catalog: LimitCatalog | None = None) -> Registry:
@@ -82,9 +104,23 @@ def open_store_read_only(db: str | Path) -> Store:
     if not path.is_file():
         raise StoreMissing(f"{path}: store not found (give --db PATH of an existing store)")
     try:
-        return open_for_reading(path)  # a snapshot from `ultralow serve` while it holds the file
+        store = open_for_reading(path)  # a snapshot from `ultralow serve` while it holds the file
     except StoreError as exc:
         raise AppError(str(exc)) from exc
+    bound_memory(store)
+    return store
+
+
+def bound_memory(store: Store) -> None:
+    """Cap DuckDB's working memory for a reading command (``ULTRALOW_DUCKDB_MEMORY``, default 1GB): beyond it
+    DuckDB spills to a temporary folder of this process instead of growing with the period judged."""
+    limit = os.environ.get("ULTRALOW_DUCKDB_MEMORY", DEFAULT_DUCKDB_MEMORY)
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", limit, flags=re.IGNORECASE):
+        raise AppError(f"ULTRALOW_DUCKDB_MEMORY: {limit!r} is not a size such as 1GB or 512MB")
+    spill = Path(tempfile.gettempdir()) / f"ultralow-duckdb-{os.getpid()}"
+    with store.lock:
+        store.con.execute(f"SET memory_limit = '{limit}'")  # checked above: digits and a unit only
+        store.con.execute("SET temp_directory = ?", [str(spill)])
 
 
 def open_store_for_writing(db: str | Path, config: str | Path | None, *, config_given: bool | None = None,
