@@ -280,6 +280,47 @@ TABLES: Final[tuple[Table, ...]] = (
     ), "`ultralow outlets --format json|csv`"),
 )
 
+# The web API's datasets that are not engine tables (``/api/v1/hours``, ``events`` and ``annual`` select columns
+# of ``hours``, ``events`` and ``rollups``; ``ultralow.web.dictionary`` holds the selection).
+SITE_TABLES: Final[tuple[Table, ...]] = (
+    Table("bases", "The group's bases from the registry.", (
+        F("id", S, "", "base id", False),
+        F("name", S, "", "name (synthetic demo data)", False),
+        F("country", S, "", "ISO 3166-1 alpha-2 country code", False),
+        F("timezone", S, "", "IANA time zone of the base's clocks", False),
+        F("outlets", I64, "count", "monitored outlets at the base", False),
+    ), "the web API `/api/v1/bases`"),
+    Table("outlets", "Monitored stacks with their source type and the limit sets applied.", (
+        F("id", S, "", "outlet id", False),
+        F("base", S, "", "base id", False),
+        F("name", S, "", "name", False),
+        F("source_type", S, "", "source type (coal_boiler, potline, …)", False),
+        F("limit_sets", "list<item: string>", "", "limit-set ids judged against", False),
+        F("last_valid_hour", TS, "", "last hour with at least one valid minute in the site's period"),
+    ), "the web API `/api/v1/outlets`"),
+    Table("kpis", "HKEX ESG Code indicators reported from the approved ledgers and GHG accounts (empty when the "
+          "store holds no approved ledger rows).", (
+        F("kpi", S, "", "indicator id", False),
+        F("value", D, "", "value (in unit)"),
+        F("unit", S, "", "unit"),
+        F("period", S, "", "period"),
+    ), "the web API `/api/v1/kpis`"),
+    Table("claims", "Every quantitative claim of the corpus texts with its verdict.", (
+        F("id", S, "", "claim id (document:number)", False),
+        F("document", S, "", "document the claim is in", False),
+        F("text", S, "", "the sentence", False),
+        F("metric", S, "", "what the claim measures"),
+        F("value", D, "", "the figure claimed, in unit"),
+        F("unit", S, "", "unit of value"),
+        F("verdict", S, "", "supported, contradicted, partly_supported, no_evidence, not_checkable", False),
+        F("reason", S, "", "the reason in words"),
+        F("evidence_value", D, "", "the figure measured, in evidence_unit"),
+        F("evidence_unit", S, "", "unit of evidence_value"),
+        F("evidence_period", S, "", "period of the evidence"),
+    ), "the web API `/api/v1/claims`"),
+)
+BY_SITE_TABLE: Final = {t.name: t for t in SITE_TABLES}
+
 SV = F("schema_version", S, "", f"version of this dictionary's layout (now {SCHEMA_VERSION})", False)
 LEDGER_DOCUMENTS: Final[tuple[Document, ...]] = (  # ledgers, GHG, CBAM, KPIs
     Document("ultralow ledger import --format json", "What each ledger file added (all or nothing).", (
@@ -374,6 +415,12 @@ DOCUMENTS: Final[tuple[Document, ...]] = (
         F("totals", "struct", "count", "sums over the files", False),
         F("store", "struct", "count", "raw_frames, readings, readings_current, quarantine after the run", False),
     )),
+    Document("ultralow claims extract --format json", "Every quantitative claim of one text.", (
+        SV,
+        F("document", S, "", "the text read", False),
+        F("claims", "list", "", "per claim: id, text, span, metric, value, value_max, unit, qualifier, period, "
+          "entity, scope, compared_to, direction, location", False),
+    )),
     Document("ultralow claims check --format json", "Every claim of the texts with its verdict.", (
         SV,
         F("documents", "list<item: string>", "", "the texts checked", False),
@@ -449,10 +496,17 @@ def render() -> str:
         out += [f"### `{t.name}`", "", f"{t.description} Written by: {t.written_by}.", "",
                 "| column | type | unit | nullable | meaning |", "|---|---|---|---|---|",
                 *(_row(f) for f in t.fields), ""]
-    out.append("`ultralow export --hours FILE.parquet` writes the `hours` table with two more columns, `base` "
-               "(string, the outlet's base id) and `source_type` (string); its CSV form has the rows of the JSON "
-               "document (`outlet`, times with offsets) with the same two columns.")
-    return "\n".join(out) + "\n"
+    out += ["`ultralow export --hours FILE.parquet` writes the `hours` table with two more columns, `base` "
+            "(string, the outlet's base id) and `source_type` (string); its CSV form has the rows of the JSON "
+            "document (`outlet`, times with offsets) with the same two columns.", ""]
+    out += ["## Web API datasets", "", "`/api/v1/hours`, `/api/v1/events` and `/api/v1/annual` give a selection of "
+            "the columns of the `hours`, `events` and `rollups` tables (`outlet_id` written `outlet`); these are the "
+            "others.", ""]
+    for t in SITE_TABLES:
+        out += [f"### `/api/v1/{t.name}`", "", f"{t.description}", "",
+                "| column | type | unit | nullable | meaning |", "|---|---|---|---|---|",
+                *(_row(f) for f in t.fields), ""]
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 if __name__ == "__main__":
