@@ -66,3 +66,16 @@ status = "unverified"
     assert text.endswith("2 problem(s) in the demo scenario")
     with pytest.raises(ScenarioError, match=r"\[export\]: missing table"):
         parse_scenario(good.replace("[export]", "[exports]"))
+    breach = """
+[[incident]]
+kind = "breach"
+outlet = "x"
+label = "l"
+at = 0.5
+minutes = 10
+max_share = 0.1
+source = "s"
+status = "unverified"
+"""
+    with pytest.raises(ScenarioError, match=r"incident\[0\]: a breach needs values_mg_m3 = \[low, high\]"):
+        parse_scenario(good + breach)
