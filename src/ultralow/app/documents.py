@@ -15,26 +15,36 @@ from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ultralow.app.judging import Judgement, Progress, no_progress
 from ultralow.cems.document import SORT_KEYS, to_json_rows
 
 SCHEMA_VERSION: Final = "1.0"
-BATCH_ROWS: Final = 16_384
+BATCH_ROWS: Final = 4_096  # rows turned into Python dicts at a time (16,384: ~0.1 GiB more peak)
 DOCUMENT_KEYS: Final = ("hours", "summary", "events", "findings", "days", "months", "ultra_low", "emissions")
 SUMMARY_ONLY_SKIPS: Final = ("hours", "days")
 UTF8_BOM: Final = "\ufeff"
 
 
-def sorted_table(name: str, table: pa.Table) -> pa.Table:
+def sorted_batches(name: str, table: pa.Table, batch_rows: int = BATCH_ROWS) -> Iterator[pa.Table]:
+    """The table in the document's order, ``batch_rows`` rows at a time: only the sort indices (8 bytes a
+    row) and one batch are held, never a sorted copy of the whole table (the demo year's hours: 0.7 GiB)."""
     keys = [k for k in SORT_KEYS.get(name, ()) if k in table.column_names]
-    return table.sort_by([(k, "ascending") for k in keys]) if keys else table
+    if not keys:
+        for batch in table.to_batches(max_chunksize=batch_rows):
+            yield pa.Table.from_batches([batch], table.schema)
+        return
+    order = pc.sort_indices(table, sort_keys=[(k, "ascending") for k in keys])
+    in_order = len(order) == 0 or bool(pc.all(pc.equal(order, pa.array(range(len(order)), pa.uint64()))).as_py())
+    for start in range(0, len(order), batch_rows):  # the engine's tables mostly come in order: zero-copy slices
+        yield table.slice(start, batch_rows) if in_order else table.take(order.slice(start, batch_rows))
 
 
 def json_rows(name: str, table: pa.Table, offsets: dict[str, int], batch_rows: int = BATCH_ROWS
               ) -> Iterator[list[dict[str, Any]]]:
     """The table's rows in the document's order and shape, one bounded batch at a time."""
-    for batch in sorted_table(name, table).to_batches(max_chunksize=batch_rows):
+    for batch in sorted_batches(name, table, batch_rows):
         yield to_json_rows(batch.to_pylist(), offsets)
 
 

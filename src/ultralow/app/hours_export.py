@@ -15,7 +15,7 @@ from typing import Final
 
 import pyarrow.parquet as pq
 
-from ultralow.app.documents import BATCH_ROWS, sorted_table, write_csv
+from ultralow.app.documents import BATCH_ROWS, sorted_batches, write_csv
 from ultralow.app.judging import Judgement, Progress, no_progress
 from ultralow.app.problems import AppError, UsageProblem
 
@@ -41,14 +41,14 @@ def export_hours(judgement: Judgement, path: str | Path, fmt: str | None = None,
         raise UsageProblem(f"{target}: exists (give --overwrite to replace it)")
     if not target.parent.is_dir():
         raise AppError(f"{target.parent}: no such directory")
-    hours = sorted_table("hours", judgement.with_outlet_columns("hours"))
+    hours = judgement.with_outlet_columns("hours")  # sorted batch by batch as written (no sorted copy)
     partial = target.with_name(f".{target.name}.partial")
     try:
         if kind == "parquet":
             with pq.ParquetWriter(partial, hours.schema, compression="zstd") as writer:
                 done = 0
-                for batch in hours.to_batches(max_chunksize=BATCH_ROWS * 8):
-                    writer.write_batch(batch)
+                for batch in sorted_batches("hours", hours, BATCH_ROWS * 32):
+                    writer.write_table(batch)
                     done += batch.num_rows
                     progress("write", done, hours.num_rows)
         else:

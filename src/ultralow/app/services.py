@@ -20,13 +20,19 @@ from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 
+import duckdb
 import pyarrow as pa
 
 from ultralow.app.hours_export import HoursExport, export_hours
 from ultralow.app.judging import Judgement, Progress, data_span, duck_engine, judge_store, no_progress
 from ultralow.app.period import DataSpan, derive_period
 from ultralow.app.problems import UsageProblem
-from ultralow.app.setup import open_store_read_only, resolve_registry
+from ultralow.app.setup import (
+    lift_memory_cap,
+    memory_capped_by_default,
+    open_store_read_only,
+    resolve_registry,
+)
 from ultralow.app.status import ONLINE_WINDOW_S, outlets_status
 from ultralow.cems import Period
 from ultralow.registry import Registry
@@ -115,6 +121,13 @@ class Application:
         to read; default a temporary export of the store)."""
         ids = self.outlet_ids(outlets)
         chosen = period or self.period(ids, first, last, year)
+        try:
+            return judge_store(self.store, self.registry, self.catalog, self.rules, ids, chosen, engine_name=engine,
+                               parquet=parquet, progress=progress)
+        except duckdb.OutOfMemoryException:
+            if not (self._owns_store and memory_capped_by_default()):
+                raise
+        lift_memory_cap(self.store)  # a store larger than the default cap is sized for: once more without it
         return judge_store(self.store, self.registry, self.catalog, self.rules, ids, chosen, engine_name=engine,
                            parquet=parquet, progress=progress)
 
