@@ -60,6 +60,27 @@ def data_stamp(store: Store) -> DataStamp:
     return DataStamp(int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]))
 
 
+@dataclass(frozen=True)
+class Overview:
+    """What the ESG, What-we-do and Overseas pages and the monthly chart show, selected from one judgement
+    once per build: on the full demo year (3 M judged hours) the monthly sums and the last hours alone take
+    about a second, far over a page's budget. Rebuilt with the figures when ``data_stamp`` changes."""
+
+    group: dict[str, Any] | None  # the group roll-up row (None: no outlet judged)
+    rollups: list[dict[str, Any]]  # per base and source type
+    performance: list[dict[str, Any]]  # see :func:`performance`
+    events: list[dict[str, Any]]  # worst first, all of them
+    tonnes: list[dict[str, Any]]  # see :func:`monthly_tonnes`
+    last_hours: dict[str, Any]  # see :func:`last_data_hours`
+
+
+def overview(judgement: Judgement) -> Overview:
+    group = rollup_rows(judgement, "group")
+    return Overview(group=group[0] if group else None, rollups=rollup_rows(judgement),
+                    performance=performance(judgement), events=events(judgement),
+                    tonnes=monthly_tonnes(judgement), last_hours=last_data_hours(judgement))
+
+
 @dataclass
 class SiteFigures:
     """What every page of the site is rendered from."""
@@ -74,6 +95,7 @@ class SiteFigures:
     social: dict[str, Figure] = field(default_factory=dict)  # ledger figures of that year by id (approved rows)
     ghg: Inventory | None = None  # the year's GHG inventory (HKEX regime) from the approved ledgers
     ledgers: LedgerView | None = None  # the rows those figures come from (evidence pages)
+    overview: Overview | None = None  # the pages' selections of the judgement, made once per build
 
     @property
     def period(self) -> Period | None:
@@ -102,7 +124,7 @@ def build_site_figures(app: Application, *, corpus: Path | None = None) -> SiteF
                                                          ("hour", "ascending")])
     judgement.tables["events"] = judgement.tables["events"].sort_by([("start", "ascending"),
                                                                      ("outlet_id", "ascending")])
-    figures = SiteFigures(judgement, datetime.now(UTC), span.last, stamp)
+    figures = SiteFigures(judgement, datetime.now(UTC), span.last, stamp, overview=overview(judgement))
     ledgers = ledger_view(app.store)  # social, economic and community figures: the approved ledger rows
     has_ledgers = bool(ledgers.effective or ledgers.draft_only)
     if has_ledgers:
