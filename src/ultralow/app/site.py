@@ -28,7 +28,7 @@ from ultralow.claims import check_texts, corpus_dir, packaged_standards, read_do
 from ultralow.claims.check import CheckResult
 from ultralow.claims.evidence import LedgerEvidence
 from ultralow.ledger.book import LedgerView, ledger_view
-from ultralow.ledger.figures import social_figures
+from ultralow.ledger.figures import capacity_figures, social_figures
 from ultralow.store import Store
 
 ULTRA_LOW_PREFIX = "ultra-low"  # limit sets of the ultra-low emission policy (standards/data/limits)
@@ -92,7 +92,8 @@ class SiteFigures:
     claims: CheckResult | None = None
     claim_documents: list[str] = field(default_factory=list)
     kpis: KpiReport | None = None  # HKEX KPIs of the period's year from the approved ledgers (None: no ledgers)
-    social: dict[str, Figure] = field(default_factory=dict)  # ledger figures of that year by id (approved rows)
+    social: dict[str, Figure] = field(default_factory=dict)  # ledger figures of that year by id (approved rows;
+    # social, overseas and the capacities ``capacity.<column>[.<base>]``)
     ghg: Inventory | None = None  # the year's GHG inventory (HKEX regime) from the approved ledgers
     ledgers: LedgerView | None = None  # the rows those figures come from (evidence pages)
     overview: Overview | None = None  # the pages' selections of the judgement, made once per build
@@ -131,7 +132,8 @@ def build_site_figures(app: Application, *, corpus: Path | None = None) -> SiteF
         year = judgement.period.start.year
         countries = {b.id: b.country for b in app.registry.bases}
         figures.kpis = kpis_from_view(ledgers, year, emissions=judgement.tables["emissions"], countries=countries)
-        figures.social = {f.id: f for f in social_figures(ledgers, year)}
+        bases = [b.id for b in app.registry.bases]
+        figures.social = {f.id: f for f in (*social_figures(ledgers, year), *capacity_figures(ledgers, year, bases))}
         figures.ghg = inventory_from_view(ledgers, year, "hkex", countries)
         figures.ledgers = ledgers
     folder = corpus if corpus is not None else corpus_dir()

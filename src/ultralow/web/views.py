@@ -83,6 +83,33 @@ def ledger_values(build: Build | None, country: str | None = None) -> dict[str, 
     return out
 
 
+# the capacity ledger's columns as the What-we-do page shows them (group total, then per base)
+CAPACITY_METRICS: tuple[tuple[str, str, str], ...] = (
+    ("aluminium_smelting_t_per_year", N_("Aluminium smelting capacity"), "t/a"),
+    ("alumina_t_per_year", N_("Alumina refining capacity"), "t/a"),
+    ("anode_t_per_year", N_("Carbon anode capacity"), "t/a"),
+    ("bauxite_mining_t_per_year", N_("Bauxite mining capacity"), "t/a"),
+    ("captive_power_mw", N_("Captive power capacity"), "MW"),
+)
+
+
+def capacity_values(build: Build | None, base: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+    """(label, unit, value) of the capacities the approved capacity ledger gives for the group (``base``
+    None) or one base; a kind of capacity the ledger has no value for is left out (a base without a
+    smelter has no smelting capacity, not a zero)."""
+    if build is None:
+        return []
+    out = []
+    for column, label, unit in CAPACITY_METRICS:
+        fid = f"capacity.{column}" + (f".{base}" if base else "")
+        figure = build.figures.social.get(fid)
+        if figure is None or figure.status != "reported" or figure.value is None:
+            continue
+        out.append((label, unit, {"value": figure.value, "unit": unit, "digits": 0, "year": figure.year,
+                                  "note": f"{len(figure.rows)} approved ledger row(s)", "figure": fid}))
+    return out
+
+
 VERDICT_LABELS = {
     "supported": N_("supported"), "contradicted": N_("contradicted"), "partly_supported": N_("partly supported"),
     "no_evidence": N_("no evidence"), "not_checkable": N_("not checkable"),
@@ -169,7 +196,8 @@ class Pages:
         last_hours = shown.last_hours if shown is not None else {}
         by_base = [(b, [o for o in self.context.registry.outlets if o.base == b.id]) for b in self.context.registry.bases]
         return self.page(request, "what.html", "what-we-do", _("What we do"), {
-            "by_base": by_base, "last_hours": last_hours,
+            "by_base": by_base, "last_hours": last_hours, "capacity": capacity_values(self.state.build),
+            "base_capacity": {b.id: capacity_values(self.state.build, b.id) for b in self.context.registry.bases},
         })
 
     async def esg(self, request: Request) -> Response:
