@@ -184,3 +184,28 @@ def test_decode_table_keeps_mns_whole_at_80_columns() -> None:
     for mn in mns:
         assert mn in result.stdout, mn
     assert "…" not in result.stdout
+
+
+def test_decode_of_the_capture_file_gives_the_framing_and_crc_verdicts_of_the_ingest_log_reader(
+    tmp_path: Path,
+) -> None:
+    """Issue 15: the real captures, one a line, through the ``hj212 decode`` command and through
+    ``ultralow ingest``'s HJ 212 log reader: the same frames, CRC variants and defects, line by line."""
+    from ultralow.ingest.hj212_log import parse_hj212_log
+
+    captures_path = _reference().reference_dir() / "hj212-real-captures.jsonl"
+    captures = [json.loads(line) for line in captures_path.read_text(encoding="utf-8").splitlines()]
+    log = tmp_path / "captures.log"
+    log.write_bytes(b"".join(c["raw"].encode("utf-8") + b"\r\n" for c in captures))
+    result = CliRunner().invoke(main, ["hj212", "decode", str(log)])
+    assert result.exit_code == 0, result.output
+    printed = [(o["crc_variant"], o["defects"]) for o in map(json.loads, result.stdout.splitlines())]
+    received = [
+        (r.packet.crc_variant.value if r.packet.crc_variant else None, r.packet.defects)
+        for r in parse_hj212_log(log.read_bytes(), str(log), datetime(2025, 1, 1, tzinfo=UTC8))
+        if r.packet is not None
+    ]
+    assert printed == received and len(printed) == len(captures) == 4810
+    # the CRC verdicts of an independent CRC implementation: 4,807 HJ 212 and 3 Modbus (low byte first)
+    assert [variant for variant, _ in printed] == [c["expected"]["crc_variant_independent"] for c in captures]
+    assert sum(variant == "hj212" for variant, _ in printed) == 4807
