@@ -169,3 +169,22 @@ def test_every_defect_name_is_documented_in_the_readme() -> None:
     table = readme[readme.index("#### Defects"):]
     assert len(names) == 37  # the 33 defect names before the conformance work, and four new ones
     assert [name for name in names if f"`{name}`" not in table] == []
+
+
+# -- 3 (stream path). blanks after a verified CRC are trailing whitespace, not junk -------------------
+def test_blanks_between_a_valid_crc_and_cr_lf_on_a_stream_are_trailing_whitespace() -> None:
+    # the CRC written out by hand with the standard's algorithm (Appendix A, crc.crc_hj212) over the
+    # segment's UTF-8 bytes, upper-case hex, after ##LLLL with LLLL the segment's byte count
+    segment = SEG.encode("utf-8")
+    body = b"##%04d" % len(segment) + segment + b"%04X" % crc_hj212(segment)
+    assert body == BODY  # the same bytes frame() builds
+    assert _defects(body + b"  \r\n") == [(True, ["trailing_whitespace"])]
+    assert _defects(body + b" \t\n") == [(True, ["lf_only", "trailing_whitespace"])]
+    assert _defects(body + b"  " + GOOD) == [(True, ["trailing_whitespace", "missing_crlf"]), (True, [])]
+    assert _defects(body + b"  ") == [(True, ["trailing_whitespace", "missing_terminator"])]
+    # other bytes stay junk: the literal four characters \r\n, a doubled CR
+    assert _defects(body + b"\\r\\n\r\n") == [(True, ["junk_after_crc"])]
+    assert _defects(body + b"\r\r\n") == [(True, ["junk_after_crc"])]
+    # in a log file the blanks belong to the line end, so both log paths give no defect
+    cli, ingest = _both_paths(body + b"  \r\n")
+    assert cli == ingest == [("hj212", [])]
