@@ -70,7 +70,7 @@ def ledger_values(build: Build | None, country: str | None = None) -> dict[str, 
                 continue
         out[key] = {"value": value, "unit": "%" if unit == "%" else ("CNY" if unit == "CNY" else ""),
                     "digits": 2 if unit == "%" else 0,
-                    "year": figure.year, "note": f"{len(figure.rows)} approved ledger row(s)", "figure": fid}
+                    "year": figure.year, "rows": len(figure.rows), "figure": fid}
     inv = build.figures.ghg
     if inv is not None and inv.lines:
         ghg: tuple[tuple[str, float | None, int], ...] = (
@@ -106,7 +106,7 @@ def capacity_values(build: Build | None, base: str | None = None) -> list[tuple[
         if figure is None or figure.status != "reported" or figure.value is None:
             continue
         out.append((label, unit, {"value": figure.value, "unit": unit, "digits": 0, "year": figure.year,
-                                  "note": f"{len(figure.rows)} approved ledger row(s)", "figure": fid}))
+                                  "rows": len(figure.rows), "figure": fid}))
     return out
 
 
