@@ -107,6 +107,9 @@ def test_json_documents_have_the_dictionary_keys(store: Path, tmp_path: Path) ->
     text.write_text("Our SO2 emission concentration averaged 15 mg/m3 in 2025.\n", encoding="utf-8")
     claims = _json("claims", "check", str(text), "--db", db, "--config", config, "--format", "json")
     assert list(claims) == _keys("ultralow claims check --format json")
+    extracted = _json("claims", "extract", str(text), "--format", "json")
+    assert list(extracted) == _keys("ultralow claims extract --format json")
+    assert extracted["schema_version"] == SCHEMA_VERSION
 
 
 def test_simulate_document_has_the_dictionary_keys(tmp_path: Path) -> None:

@@ -34,10 +34,12 @@ def text_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_extract_prints_one_json_list_with_exactly_the_keys(text_file: Path) -> None:
+def test_extract_prints_one_json_document_with_exactly_the_keys(text_file: Path) -> None:
     code, out, err = run("claims", "extract", str(text_file), "--format", "json")
     assert code == 0 and err == ""
-    claims = json.loads(out)
+    document = json.loads(out)
+    assert list(document) == ["schema_version", "document", "claims"] and document["document"] == str(text_file)
+    claims = document["claims"]
     assert [tuple(c) for c in claims] == [CLAIM_KEYS] * 3
     assert [(c["metric"], c["value"], c["unit"], c["qualifier"]) for c in claims] == [
         ("so2_concentration", 15.0, "mg/m3", "about"), ("nox_concentration", 25.0, "mg/m3", "about"),

@@ -48,8 +48,7 @@ codes = ["a21026"]
 rates = {}
 """
     assert parse_scenario(good).days == 3
-    with pytest.raises(ScenarioError) as err:
-        parse_scenario(good.replace("days = 3", "days = 0") + """
+    incident = """
 [[incident]]
 kind = "meteor"
 outlet = "x"
@@ -59,10 +58,14 @@ minutes = 10
 max_share = 0.1
 source = "s"
 status = "unverified"
-""")
+"""
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(good.replace("days = 3", "days = 0") + incident)
     text = str(err.value)
     assert "scenario.toml: [year]: days: must be a positive integer" in text
     assert "scenario.toml: incident[0]: kind: 'meteor' is not one of" in text
     assert text.endswith("2 problem(s) in the demo scenario")
     with pytest.raises(ScenarioError, match=r"\[export\]: missing table"):
         parse_scenario(good.replace("[export]", "[exports]"))
+    with pytest.raises(ScenarioError, match=r"incident\[0\]: a breach needs values_mg_m3 = \[low, high\]"):
+        parse_scenario(good + incident.replace('"meteor"', '"breach"'))

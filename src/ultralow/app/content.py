@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass
 
 from ultralow.store import Store
+from ultralow.store.sql import aggregate_row
 
 # (table, content columns) in digest order; a table the store does not have is recorded as absent
 CONTENT_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -71,10 +72,9 @@ def _digest(store: Store) -> ContentHash:
                                                                                          "loaded_at",
                                                                                          "imported_at"))]
         row_expr = "hash(" + ", ".join(f'"{c}"' for c in chosen) + ")"
-        row = store.con.execute(
-            f'SELECT count(*), coalesce(sum({row_expr}::HUGEINT) % 18446744073709551616, 0) FROM "{table}"'  # noqa: S608
-        ).fetchone()
-        assert row is not None
+        row = aggregate_row(
+            store.con,
+            f'SELECT count(*), coalesce(sum({row_expr}::HUGEINT) % 18446744073709551616, 0) FROM "{table}"')  # noqa: S608
         tables[table] = (int(row[0]), int(row[1]))
         lines.append(f"{table}:{int(row[0])}:{int(row[1])}:{','.join(chosen)}")
     return ContentHash(hashlib.sha256("\n".join(lines).encode()).hexdigest(), tables)

@@ -115,11 +115,6 @@ def read_labels(path: Path, texts_dir: Path, corpus_dir: Path | None = None) -> 
     return LabelledText(path.name.removesuffix(".labels.toml"), doc.get("set", "tuned"), document, tuple(labels))
 
 
-def read_label_dir(labels_dir: Path, texts_dir: Path, corpus_dir: Path | None = None) -> list[LabelledText]:
-    """All label files of a folder (a missing corpus file is skipped by the caller via FileNotFoundError)."""
-    return [read_labels(p, texts_dir, corpus_dir) for p in sorted(labels_dir.glob("*.labels.toml"))]
-
-
 def _close(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is None and b is None

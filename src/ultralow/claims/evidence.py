@@ -158,10 +158,9 @@ class EmissionsEvidence:
             return [t for t in row.source_types if t in self.source_types], None
         present = {r[0] for r in self._con.execute(
             "SELECT DISTINCT source_type FROM hours WHERE code = ?", [code]).fetchall()}
-        scopes = {s.name for s in self.vocab.scopes if present & set(s.source_types)}
+        scopes = {s.name: s for s in self.vocab.scopes if present & set(s.source_types)}
         if len(scopes) == 1:
-            only = self.vocab.scope(next(iter(scopes)))
-            assert only is not None
+            only = next(iter(scopes.values()))
             return [t for t in only.source_types if t in present], None
         if not scopes:
             return [], None
@@ -192,13 +191,12 @@ class EmissionsEvidence:
         sql = _HOURS_SQL.format(value=self.value_column)
         params: list[Any] = [code, types, window.start, window.start, window.end, window.end]
         row = self._con.execute(sql, params).fetchone()
-        hours = int(row[0]) if row else 0
-        if not types or hours == 0:
+        if row is None or not types or int(row[0]) == 0:
             where = f"source types {', '.join(types)}" if types else f"scope {claim.scope or '(any)'}"
             when = f" in {window.label}" if window.label else ""
             return Evidence(self.name, None, "mg/m3", claim.period, "mean", query=sql, parameters=tuple(params),
                             note=f"no valid hours of {code} for {where}{when}")
-        assert row is not None
+        hours = int(row[0])
         stats = {"hours": hours, "mean": _r(row[1]), "p50": _r(row[2]), "p95": _r(row[3]), "max": _r(row[4]),
                  "min": _r(row[5])}
         period = f"{row[6].isoformat()}/{row[7].isoformat()}"

@@ -186,9 +186,7 @@ def check_comparison(claim: Claim, standards: StandardsSource | None, emissions:
     scope_types: list[str] = []
     if emissions is not None:
         scope_types, _problem = emissions.scope_types(claim.scope, code)
-    if not scope_types and claim.scope and vocab.scope(claim.scope):
-        scope_row = vocab.scope(claim.scope)
-        assert scope_row is not None
+    if not scope_types and claim.scope and (scope_row := vocab.scope(claim.scope)) is not None:
         scope_types = list(scope_row.source_types[:1])
     scope_limits: list[dict[str, Any]] = []
     for st in scope_types:

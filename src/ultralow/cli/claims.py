@@ -64,9 +64,10 @@ def claims() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @format_option("json", "table", default="json")
 def extract(file: str, fmt: str) -> None:
-    """Every quantitative claim of FILE (plain text, Markdown or HTML) as a JSON list with the keys
-    id, text, span, metric, value, value_max, unit, qualifier, period, entity, scope, compared_to.
-    Spans are character offsets into the file's text (for HTML: into the extracted text)."""
+    """Every quantitative claim of FILE (plain text, Markdown, HTML or PDF) as one JSON document
+    (schema_version, document, claims); each claim has the keys id, text, span, metric, value, value_max,
+    unit, qualifier, period, entity, scope, compared_to, direction, location. Spans are character offsets into
+    the file's text (for HTML: into the extracted text)."""
     try:
         found = extract_claims(_read_document(file))
     except _Unreadable as exc:
@@ -74,7 +75,8 @@ def extract(file: str, fmt: str) -> None:
         _err("1 problem")
         sys.exit(1)
     if fmt == "json":
-        click.echo(json.dumps([c.to_json() for c in found], ensure_ascii=False))
+        click.echo(json.dumps({"schema_version": SCHEMA_VERSION, "document": file,
+                               "claims": [c.to_json() for c in found]}, ensure_ascii=False))
         return
     rows = []
     for c in found:

@@ -63,9 +63,11 @@ def plant(series: MinuteSeries, incident: Incident, rng: np.random.Generator) ->
     avg, flags = series.avg, series.flags
     end = stop
     if incident.kind == "breach":
-        assert incident.values_mg_m3 is not None
+        band = incident.values_mg_m3
+        if band is None:  # parse_scenario refuses a breach without values; an Incident built in code may lack it
+            raise ValueError(f"breach incident {incident.label!r}: values_mg_m3 is missing")
         for code in incident.codes:
-            avg[code][sl] = _smooth_band(rng, m, *incident.values_mg_m3)
+            avg[code][sl] = _smooth_band(rng, m, *band)
             flags[code][sl] = "N"
     elif incident.kind == "fault":
         for code in incident.codes:

@@ -101,6 +101,8 @@ def _incident(entry: dict[str, Any], index: int, problems: list[str]) -> Inciden
         return None
     if entry["status"] not in ("verified", "unverified"):
         problems.append(f"{_FILE}: {where}: status: must be verified or unverified")
+    if entry["kind"] == "breach" and "values_mg_m3" not in entry:
+        problems.append(f"{_FILE}: {where}: a breach needs values_mg_m3 = [low, high]")
     startup = {code: pair for code, value in entry.get("startup_mg_m3", {}).items()
                if (pair := _pair(value, where, f"startup_mg_m3.{code}", problems)) is not None}
     return Incident(

@@ -325,7 +325,8 @@ def _pfc(b: _Builder, base: str, p: dict[str, float], refs: tuple[str, ...], par
               {"CF4": chosen["cf4_t"], "C2F6": chosen["c2f6_t"]}, refs + pref, factors)
     else:
         t1 = pfc_tier1(tech) or pfc_tier1("CWPB")
-        assert t1 is not None
+        if t1 is None:
+            raise ValueError(f"pfc factors: no IPCC 2006 Tier 1 row for {tech!r} nor for CWPB (ghg/data/pfc.toml)")
         b.add(base, "pfc", f"anode effects ({tech})", "IPCC Tier 1 default",
               {"CF4": t1[0].value * al_t / 1000.0, "C2F6": t1[1].value * al_t / 1000.0}, refs, t1,
               note="no anode-effect data in the process_parameters ledger: Tier 1 default")

@@ -134,9 +134,8 @@ def _ghg_lines(ctx: Context, scope: int) -> tuple[float | None, list[dict[str, A
 
 def scope1(ctx: Context) -> Result:
     value, lines = _ghg_lines(ctx, 1)
-    if value is None:
+    if value is None or ctx.inventory is None:  # _ghg_lines gives a value only with an inventory
         return Result(None, reason=_missing("production", ctx))
-    assert ctx.inventory is not None
     return Result(value, intensity=_per_al(value, ctx), breakdown=ctx.inventory.by_category(),
                   extra={"ghg_lines": lines, "regime": ctx.inventory.regime.id, "gwp_set": ctx.inventory.regime.gwp_set})
 

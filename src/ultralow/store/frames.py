@@ -10,6 +10,7 @@ from typing import Final
 import duckdb
 import pyarrow as pa
 
+from ultralow.store.sql import aggregate_row
 from ultralow.store.store import binary_array, register, timestamp_array, unregister
 
 FRAME_SCHEMA: Final = pa.schema(
@@ -159,7 +160,7 @@ def append_quarantine(con: duckdb.DuckDBPyConnection, first_id: int, rows: Seque
     )
     register(con, "_ul_quarantine", table)
     try:
-        before = con.execute("SELECT count(*) FROM quarantine").fetchone()
+        before = aggregate_row(con, "SELECT count(*) FROM quarantine")
         con.execute(
             """INSERT INTO quarantine (id, received_at, source, peer, location, reason, raw)
                SELECT q.id, q.received_at, q.source, q.peer, q.location, q.reason, q.raw
@@ -171,8 +172,7 @@ def append_quarantine(con: duckdb.DuckDBPyConnection, first_id: int, rows: Seque
                         AND s.reason = q.reason AND s.raw = q.raw)""",
             [sorted(LIVE_SOURCES)],
         )
-        after = con.execute("SELECT count(*) FROM quarantine").fetchone()
+        after = aggregate_row(con, "SELECT count(*) FROM quarantine")
     finally:
         unregister(con, "_ul_quarantine")
-    assert before is not None and after is not None
     return int(after[0]) - int(before[0])

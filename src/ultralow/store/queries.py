@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ultralow.store.sql import aggregate_row
 from ultralow.store.store import Store
 
 
@@ -19,12 +20,11 @@ class StoreCounts:
 def read_counts(store: Store) -> StoreCounts:
     """Row counts of the store's tables (revisions: readings with revision > 0)."""
     with store.lock:
-        row = store.con.execute(
+        row = aggregate_row(
+            store.con,
             """SELECT (SELECT count(*) FROM raw_frames), (SELECT count(*) FROM readings),
                       (SELECT count(*) FROM readings_current),
-                      (SELECT count(*) FROM readings WHERE revision > 0), (SELECT count(*) FROM quarantine)"""
-        ).fetchone()
-    assert row is not None
+                      (SELECT count(*) FROM readings WHERE revision > 0), (SELECT count(*) FROM quarantine)""")
     return StoreCounts(*(int(v) for v in row))
 
 

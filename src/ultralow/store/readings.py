@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ultralow.store.sql import aggregate_row
 from ultralow.store.store import register, unregister
 from ultralow.store.watermarks import Watermarks, group_ranges, reading_bounds
 
@@ -187,8 +188,7 @@ def _write_with_revisions(con: duckdb.DuckDBPyConnection, result: ReadingsWritte
             FROM firsts AS f LEFT JOIN top AS t ON {_on(_ON_KEY, 'f', 't')}"""  # noqa: S608
     )
     con.execute(f"INSERT INTO readings ({_OUT_COLUMNS}) SELECT {_OUT_COLUMNS} FROM _ul_new")  # noqa: S608
-    row = con.execute("SELECT count(*), count(*) FILTER (WHERE revision > 0) FROM _ul_new").fetchone()
-    assert row is not None
+    row = aggregate_row(con, "SELECT count(*), count(*) FILTER (WHERE revision > 0) FROM _ul_new")
     result.inserted, result.revisions = int(row[0]), int(row[1])
     if by_frame:
         result.inserted_by_frame = _count_by_frame(con, "_ul_new")

@@ -1,9 +1,13 @@
-"""The open data: every dataset of ``/api/v1`` and the downloads, with each column's type, unit and meaning.
-One source for the API's selection of columns, the OpenAPI document and the data-dictionary page."""
+"""The open data: every dataset of ``/api/v1`` and the downloads. The columns' types, units and meanings come
+from the data dictionary (:mod:`ultralow.app.outputs`, the one schema source); this module holds only the API's
+selection: which table a dataset shows, which of its columns, its title and its query filters. One source for
+the API's columns, the OpenAPI document and the data-dictionary page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from ultralow.app.outputs import BY_SITE_TABLE, BY_TABLE, Field, Table
 
 
 @dataclass(frozen=True)
@@ -27,95 +31,51 @@ class Dataset:
         return tuple(c.name for c in self.columns)
 
 
-T = "string (date-time)"  # ISO 8601 plant-local clock time with the outlet's UTC offset
-OUTLET = Column("outlet", "string", "", "outlet (stack) id of the registry")
-CODE = Column("code", "string", "", "HJ 212-2017 factor code (a21026 SO2, a21002 NOx, a34013 PM, a21018 fluoride)")
+def json_type(arrow_type: str) -> str:
+    """The JSON type an Arrow column is written as (times as ISO 8601 text with the outlet's UTC offset)."""
+    if arrow_type.startswith("list"):
+        return "array of string"
+    if arrow_type.startswith("timestamp"):
+        return "string (date-time)"
+    if arrow_type.startswith("date"):
+        return "string (date)"
+    if arrow_type.startswith(("int", "uint")):
+        return "integer"
+    return {"double": "number", "float": "number", "bool": "boolean"}.get(arrow_type, "string")
+
+
+def _column(field: Field) -> Column:
+    # the engine's ``outlet_id`` is written ``outlet`` outside the store (as in every JSON and CSV output)
+    return Column("outlet" if field.name == "outlet_id" else field.name, json_type(field.type), field.unit,
+                  field.description)
+
+
+def _dataset(name: str, title: str, table: Table, columns: tuple[str, ...] = (), filters: tuple[str, ...] = (),
+             description: str = "") -> Dataset:
+    """``columns`` (engine names) selects and orders the table's columns; empty: all of them."""
+    fields = {f.name: f for f in table.fields}
+    chosen = [fields[c] for c in columns] if columns else list(table.fields)
+    return Dataset(name, title, description or table.description, tuple(_column(f) for f in chosen), filters)
+
 
 DATASETS: tuple[Dataset, ...] = (
-    Dataset("bases", "Production bases", "The group's bases from the registry.", (
-        Column("id", "string", "", "base id"),
-        Column("name", "string", "", "name (synthetic demo data)"),
-        Column("country", "string", "", "ISO 3166-1 alpha-2 country code"),
-        Column("timezone", "string", "", "IANA time zone of the base's clocks"),
-        Column("outlets", "integer", "count", "monitored outlets at the base"),
-    )),
-    Dataset("outlets", "Outlets", "Monitored stacks with their source type and the limit sets applied.", (
-        Column("id", "string", "", "outlet id"),
-        Column("base", "string", "", "base id"),
-        Column("name", "string", "", "name"),
-        Column("source_type", "string", "", "source type (coal_boiler, potline, …)"),
-        Column("limit_sets", "array of string", "", "limit-set ids judged against"),
-        Column("last_valid_hour", T, "", "last hour with at least one valid minute in the site's period"),
-    ), ("base",)),
-    Dataset("hours", "Judged hours", "Hourly means of every outlet and pollutant judged by HJ 75/76 against "
-            "the strictest applicable limit.", (
-        OUTLET, CODE,
-        Column("hour", T, "", "start of the clock hour (10:00 is 10:00–10:59)"),
-        Column("valid_minutes", "integer", "min", "valid minutes in the hour (an hour is valid with ≥ 45)"),
-        Column("valid", "boolean", "", "the hour is valid"),
-        Column("status", "string", "", "valid, invalid, stopped, …"),
-        Column("o2_pct", "number", "% vol, dry", "hourly mean oxygen"),
-        Column("measured_mg_m3", "number", "mg/m³", "hourly mean as measured (standard state, dry); null when the "
-               "hour is not valid"),
-        Column("corrected_mg_m3", "number", "mg/m³", "corrected to the limit's reference O2 where it has one"),
-        Column("limit_mg_m3", "number", "mg/m³", "limit applied (null: no limit for this source and pollutant)"),
-        Column("limit_set", "string", "", "limit set of the limit applied"),
-        Column("exceeded", "boolean", "", "corrected value strictly above the limit"),
-        Column("legal_limit_mg_m3", "number", "mg/m³", "strictest statutory limit (GB 13223, GB 25465); null: none"),
-        Column("legal_exceeded", "boolean", "", "above the statutory limit (a legal breach); null: not judged"),
-        Column("ultra_low_limit_mg_m3", "number", "mg/m³", "ultra-low (premium scheme) limit; null: not in the scheme"),
-        Column("ultra_low_exceeded", "boolean", "", "above the ultra-low limit (premium lost); null: not judged"),
-        Column("flow_m3_h", "number", "m³/h", "flue-gas flow at standard state, dry"),
-        Column("emission_total_kg", "number", "kg", "mass emitted in the hour, measured or HJ 75 substitute"),
-    ), ("outlet", "code", "from", "to")),
-    Dataset("events", "Exceedance events", "Consecutive exceeded hours of one outlet and pollutant.", (
-        OUTLET, CODE,
-        Column("start", T, "", "first exceeded hour"),
-        Column("end", T, "", "end of the last exceeded hour"),
-        Column("duration_h", "integer", "h", "hours in the event"),
-        Column("peak_corrected_mg_m3", "number", "mg/m³", "highest corrected hourly mean"),
-        Column("peak_multiple", "number", "1", "peak / limit"),
-        Column("limit_mg_m3", "number", "mg/m³", "limit exceeded"),
-        Column("limit_set", "string", "", "limit set"),
-        Column("limit_kind", "string", "", "legal (statutory limit) or ultra_low (premium scheme)"),
-        Column("limit_status", "string", "", "verified or unverified (the limit row's status)"),
+    _dataset("bases", "Production bases", BY_SITE_TABLE["bases"]),
+    _dataset("outlets", "Outlets", BY_SITE_TABLE["outlets"], filters=("base",)),
+    _dataset("hours", "Judged hours", BY_TABLE["hours"], (
+        "outlet_id", "code", "hour", "valid_minutes", "valid", "status", "o2_pct", "measured_mg_m3",
+        "corrected_mg_m3", "limit_mg_m3", "limit_set", "exceeded", "legal_limit_mg_m3", "legal_exceeded",
+        "ultra_low_limit_mg_m3", "ultra_low_exceeded", "flow_m3_h", "emission_total_kg",
+    ), ("outlet", "code", "from", "to"), "Hourly means of every outlet and pollutant judged by HJ 75/76 against "
+        "the strictest applicable limit."),
+    _dataset("events", "Exceedance events", BY_TABLE["events"], (
+        "outlet_id", "code", "start", "end", "duration_h", "peak_corrected_mg_m3", "peak_multiple", "limit_mg_m3",
+        "limit_set", "limit_kind", "limit_status",
     ), ("outlet", "code")),
-    Dataset("annual", "Annual figures", "Per base and source type, per source type and for the group over "
-            "the site's period.", (
-        Column("level", "string", "", "base_source_type, source_type or group"),
-        Column("base", "string", "", "base id (ALL for source type and group rows)"),
-        Column("source_type", "string", "", "source type (all for the group row)"),
-        Column("outlets", "integer", "count", "outlets in the row"),
-        Column("hours_operating", "integer", "h", "operating pollutant hours"),
-        Column("hours_valid", "integer", "h", "valid pollutant hours"),
-        Column("hours_judged", "integer", "h", "pollutant hours judged against a limit"),
-        Column("hours_exceeded", "integer", "h", "judged hours above the limit"),
-        Column("capture_rate", "number", "0–1", "valid / operating hours"),
-        Column("compliance_rate", "number", "0–1", "(judged − exceeded) / judged hours"),
-        Column("ultra_low_ratio", "number", "0–1", "hours meeting the ultra-low limits / hours assessed"),
-        Column("so2_t", "number", "t", "sulphur dioxide, measured + substituted"),
-        Column("nox_t", "number", "t", "nitrogen oxides (as NO2), measured + substituted"),
-        Column("pm_t", "number", "t", "particulate matter, measured + substituted"),
-    ), ("base",)),
-    Dataset("kpis", "KPIs", "HKEX ESG Code indicators reported from the approved ledgers and GHG accounts "
-            "(empty when the store holds no approved ledger rows).", (
-        Column("kpi", "string", "", "indicator id"),
-        Column("value", "number", "", "value"),
-        Column("unit", "string", "", "unit"),
-        Column("period", "string", "", "period"),
-    )),
-    Dataset("claims", "Claims", "Every quantitative claim of the corpus texts with its verdict.", (
-        Column("id", "string", "", "claim id (document:number)"),
-        Column("document", "string", "", "document the claim is in"),
-        Column("text", "string", "", "the sentence"),
-        Column("metric", "string", "", "what the claim measures"),
-        Column("value", "number", "", "the figure claimed, in unit"),
-        Column("unit", "string", "", "unit of value"),
-        Column("verdict", "string", "", "supported, contradicted, partly_supported, no_evidence, not_checkable"),
-        Column("reason", "string", "", "the reason in words"),
-        Column("evidence_value", "number", "", "the figure measured, in evidence_unit"),
-        Column("evidence_unit", "string", "", "unit of evidence_value"),
-        Column("evidence_period", "string", "", "period of the evidence"),
-    ), ("verdict",)),
+    _dataset("annual", "Annual figures", BY_TABLE["rollups"], (
+        "level", "base", "source_type", "outlets", "hours_operating", "hours_valid", "hours_judged",
+        "hours_exceeded", "capture_rate", "compliance_rate", "ultra_low_ratio", "so2_t", "nox_t", "pm_t",
+    ), ("base",), "Per base and source type, per source type and for the group over the site's period."),
+    _dataset("kpis", "KPIs", BY_SITE_TABLE["kpis"]),
+    _dataset("claims", "Claims", BY_SITE_TABLE["claims"], filters=("verdict",)),
 )
 BY_NAME = {d.name: d for d in DATASETS}

@@ -171,6 +171,13 @@ class OpsStore:
     def user(self, name: str) -> User | None:
         return self._user_row(None, name)
 
+    def _written_user(self, name: str) -> User:
+        """The user just written, read back (gone only if another process removed it in between)."""
+        user = self.user(name)
+        if user is None:
+            raise AppError(f"user {name!r}: removed by another process while being written")
+        return user
+
     def users(self) -> list[User]:
         rows = self._read("SELECT name, role, created_at, created_by, disabled, failed_logins, locked_until "
                           "FROM users ORDER BY name")
@@ -195,9 +202,7 @@ class OpsStore:
             con.execute("INSERT INTO users (name, role, password_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
                         [name, role, hashed, at, actor])
             self._audit(con, actor, "user.add", name, None, {"name": name, "role": role}, peer, at)
-        user = self.user(name)
-        assert user is not None
-        return user
+        return self._written_user(name)
 
     def change_user(self, name: str, *, actor: str, role: str | None = None, disabled: bool | None = None,
                     password: str | None = None, unlock: bool = False, peer: str | None = None,
@@ -231,9 +236,7 @@ class OpsStore:
                 con.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = ?", [name])
                 after["locked_until"] = None
             self._audit(con, actor, "user.change", name, before, after, peer, at)
-        user = self.user(name)
-        assert user is not None
-        return user
+        return self._written_user(name)
 
     # -- login and sessions ------------------------------------------------------------------------
     def login(self, name: str, password: str, *, peer: str | None = None, now: datetime | None = None
@@ -276,9 +279,7 @@ class OpsStore:
             con.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, NULL, ?)",
                         [_token_hash(token), name, csrf, at, expires, peer])
             self._audit(con, name, "login", name, None, {"role": user.role}, peer, at)
-        fresh = self.user(name)
-        assert fresh is not None
-        return LoginResult(True, "", token, Session(fresh, csrf, at, expires))
+        return LoginResult(True, "", token, Session(self._written_user(name), csrf, at, expires))
 
     def session(self, token: str, *, now: datetime | None = None) -> Session | None:
         """The live session of a cookie value (None: unknown, ended, expired, or its user disabled)."""
