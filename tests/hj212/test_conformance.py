@@ -188,3 +188,28 @@ def test_blanks_between_a_valid_crc_and_cr_lf_on_a_stream_are_trailing_whitespac
     # in a log file the blanks belong to the line end, so both log paths give no defect
     cli, ingest = _both_paths(body + b"  \r\n")
     assert cli == ingest == [("hj212", [])]
+
+
+# -- the receiver's path: one byte per read gives the same verdicts as the whole buffer ----------------
+def test_every_conformance_shape_frames_the_same_fed_one_byte_at_a_time() -> None:
+    from ultralow.hj212 import StreamFramer, split_frames
+
+    segment = SEG.encode("utf-8")
+    crc = b"%04X" % crc_hj212(segment)  # the standard's CRC of the segment, upper-case hex
+    shapes = {  # each followed by a good frame, which must come out clean after it
+        "length + 1": b"##%04d" % (len(segment) + 1) + segment + crc + b"\r\n",
+        "length - 1": b"##%04d" % (len(segment) - 1) + segment + crc + b"\r\n",
+        "cut": b"##0079QN=2\r\n",
+        "cut, no line end": GOOD[:70],
+        "literal \\r\\n": BODY + b"\\r\\n\r\n",
+        "glued": BODY * 3,
+        "blanks": BODY + b"  \r\n",
+        "doubled CR": BODY + b"\r\r\n",
+    }
+    for name, shape in shapes.items():
+        data = shape + GOOD
+        whole = [(f.raw, f.crc_text, f.defects) for f in split_frames(data)]
+        framer = StreamFramer()
+        frames = [frame for i in range(len(data)) for frame in framer.feed(data[i : i + 1])] + framer.flush()
+        assert [(f.raw, f.crc_text, f.defects) for f in frames] == whole, name
+        assert whole[-1] == (GOOD, GOOD[-6:-2].decode(), []), name
