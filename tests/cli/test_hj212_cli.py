@@ -184,3 +184,48 @@ def test_decode_table_keeps_mns_whole_at_80_columns() -> None:
     for mn in mns:
         assert mn in result.stdout, mn
     assert "…" not in result.stdout
+
+
+def test_decode_of_the_capture_file_gives_the_framing_and_crc_verdicts_of_the_ingest_log_reader(
+    tmp_path: Path,
+) -> None:
+    """Issue 15: the real captures, one a line, through the ``hj212 decode`` command and through
+    ``ultralow ingest``'s HJ 212 log reader: the same frames, CRC variants and defects, line by line."""
+    from ultralow.ingest.hj212_log import parse_hj212_log
+
+    captures_path = _reference().reference_dir() / "hj212-real-captures.jsonl"
+    captures = [json.loads(line) for line in captures_path.read_text(encoding="utf-8").splitlines()]
+    log = tmp_path / "captures.log"
+    log.write_bytes(b"".join(c["raw"].encode("utf-8") + b"\r\n" for c in captures))
+    result = CliRunner().invoke(main, ["hj212", "decode", str(log)])
+    assert result.exit_code == 0, result.output
+    printed = [(o["crc_variant"], o["defects"]) for o in map(json.loads, result.stdout.splitlines())]
+    received = [
+        (r.packet.crc_variant.value if r.packet.crc_variant else None, r.packet.defects)
+        for r in parse_hj212_log(log.read_bytes(), str(log), datetime(2025, 1, 1, tzinfo=UTC8))
+        if r.packet is not None
+    ]
+    assert printed == received and len(printed) == len(captures) == 4810
+    # the CRC verdicts of an independent CRC implementation: 4,807 HJ 212 and 3 Modbus (low byte first)
+    assert [variant for variant, _ in printed] == [c["expected"]["crc_variant_independent"] for c in captures]
+    assert sum(variant == "hj212" for variant, _ in printed) == 4807
+
+
+def test_a_devices_sub_packet_goes_through_decode_and_encode_unchanged() -> None:
+    """Issue 15 item 6: a valid 1,045-byte sub-packet 1 of 2 is encoded as it is, not re-split into
+    PNO 1 and 2 of 2 (which would collide with the device's own second part)."""
+    from ultralow.hj212 import crc_hj212
+
+    head = "QN=20250303110000000;ST=31;CN=2061;PW=123456;MN=010000A8900016F000169DC0;Flag=7;PNUM=2;PNO=1;CP=&&"
+    groups = [f"a{n:05d}-Avg={n}.25,a{n:05d}-Flag=N" for n in range(30)]  # 1,043 bytes in all
+    segment = head + ";".join(["DataTime=20250303100000", *groups]) + "&&"
+    segment = segment.replace("a00000-Avg=0.25", "a00000-Avg=0.2222", 1)  # two more digits: 1,045
+    data = segment.encode("utf-8")
+    assert len(data) == 1045  # above the standard's 1024: a device's real sub-packet size
+    # framed by hand: ##, LLLL = byte count, segment, the standard's CRC (Appendix A) in upper-case hex, CR LF
+    raw = b"##1045" + data + b"%04X" % crc_hj212(data) + b"\r\n"
+    decoded = CliRunner().invoke(main, ["hj212", "decode"], input=raw)
+    [obj] = _json_lines(decoded.stdout_bytes)
+    assert (obj["ok"], obj["pnum"], obj["pno"], obj["defects"]) == (True, 2, 1, ["oversize_segment"])
+    encoded = CliRunner().invoke(main, ["hj212", "encode"], input=decoded.stdout)
+    assert encoded.exit_code == 0 and encoded.stdout_bytes == raw  # one frame, byte for byte the device's

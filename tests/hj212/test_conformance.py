@@ -169,3 +169,47 @@ def test_every_defect_name_is_documented_in_the_readme() -> None:
     table = readme[readme.index("#### Defects"):]
     assert len(names) == 37  # the 33 defect names before the conformance work, and four new ones
     assert [name for name in names if f"`{name}`" not in table] == []
+
+
+# -- 3 (stream path). blanks after a verified CRC are trailing whitespace, not junk -------------------
+def test_blanks_between_a_valid_crc_and_cr_lf_on_a_stream_are_trailing_whitespace() -> None:
+    # the CRC written out by hand with the standard's algorithm (Appendix A, crc.crc_hj212) over the
+    # segment's UTF-8 bytes, upper-case hex, after ##LLLL with LLLL the segment's byte count
+    segment = SEG.encode("utf-8")
+    body = b"##%04d" % len(segment) + segment + b"%04X" % crc_hj212(segment)
+    assert body == BODY  # the same bytes frame() builds
+    assert _defects(body + b"  \r\n") == [(True, ["trailing_whitespace"])]
+    assert _defects(body + b" \t\n") == [(True, ["lf_only", "trailing_whitespace"])]
+    assert _defects(body + b"  " + GOOD) == [(True, ["trailing_whitespace", "missing_crlf"]), (True, [])]
+    assert _defects(body + b"  ") == [(True, ["trailing_whitespace", "missing_terminator"])]
+    # other bytes stay junk: the literal four characters \r\n, a doubled CR
+    assert _defects(body + b"\\r\\n\r\n") == [(True, ["junk_after_crc"])]
+    assert _defects(body + b"\r\r\n") == [(True, ["junk_after_crc"])]
+    # in a log file the blanks belong to the line end, so both log paths give no defect
+    cli, ingest = _both_paths(body + b"  \r\n")
+    assert cli == ingest == [("hj212", [])]
+
+
+# -- the receiver's path: one byte per read gives the same verdicts as the whole buffer ----------------
+def test_every_conformance_shape_frames_the_same_fed_one_byte_at_a_time() -> None:
+    from ultralow.hj212 import StreamFramer, split_frames
+
+    segment = SEG.encode("utf-8")
+    crc = b"%04X" % crc_hj212(segment)  # the standard's CRC of the segment, upper-case hex
+    shapes = {  # each followed by a good frame, which must come out clean after it
+        "length + 1": b"##%04d" % (len(segment) + 1) + segment + crc + b"\r\n",
+        "length - 1": b"##%04d" % (len(segment) - 1) + segment + crc + b"\r\n",
+        "cut": b"##0079QN=2\r\n",
+        "cut, no line end": GOOD[:70],
+        "literal \\r\\n": BODY + b"\\r\\n\r\n",
+        "glued": BODY * 3,
+        "blanks": BODY + b"  \r\n",
+        "doubled CR": BODY + b"\r\r\n",
+    }
+    for name, shape in shapes.items():
+        data = shape + GOOD
+        whole = [(f.raw, f.crc_text, f.defects) for f in split_frames(data)]
+        framer = StreamFramer()
+        frames = [frame for i in range(len(data)) for frame in framer.feed(data[i : i + 1])] + framer.flush()
+        assert [(f.raw, f.crc_text, f.defects) for f in frames] == whole, name
+        assert whole[-1] == (GOOD, GOOD[-6:-2].decode(), []), name

@@ -90,6 +90,17 @@ def test_modbus_equals_the_book(data: bytes) -> None:
     assert crc_modbus(data) == modbus_by_the_book(data)
 
 
+def test_vectorised_modbus_equals_the_book_at_every_size_boundary() -> None:
+    # the loop below 64 bytes, the weights from 64 to 9999 bytes (the longest segment), the loop above
+    import random
+
+    rng = random.Random(212)
+    for size in (0, 1, 2, 3, 63, 64, 65, 300, 1024, 1025, 9998, 9999, 10_000):
+        for fill in (bytes(size), b"\xff" * size, bytes(rng.randrange(256) for _ in range(size))):
+            assert crc_modbus(fill) == modbus_by_the_book(fill), size
+    assert crc_modbus(b"123456789" * 8) == modbus_by_the_book(b"123456789" * 8)  # 72 bytes: vectorised path
+
+
 def _framed(segment: bytes, crc_text: str) -> bytes:
     return b"##%04d" % len(segment) + segment + crc_text.encode() + b"\r\n"
 

@@ -42,6 +42,21 @@ def test_ledger_figures_are_shown_where_the_approved_ledgers_give_them(demo_site
     assert httpx.get(f"{demo_site}/en/evidence/ledger/nothing.here").status_code == 404
 
 
+def test_what_we_do_shows_the_capacities_of_the_approved_capacity_ledger(demo_site: str) -> None:
+    # demo capacity.csv (SYNTHETIC): smelting 1,050,000 + 1,060,000 + 1,070,000 + 800,000 + 790,000 t/a
+    # = 4,770,000 t/a; alumina 5,200,000 + 3,910,000 + 2,620,000 = 11,730,000 t/a
+    what = httpx.get(f"{demo_site}/en/what-we-do").text
+    assert "4,770,000" in what and "11,730,000" in what and "t/a" in what
+    assert "1,050,000" in what  # Zouping North's own line
+    assert 'href="/en/evidence/ledger/capacity.aluminium_smelting_t_per_year"' in what
+    assert 'href="/en/evidence/ledger/capacity.aluminium_smelting_t_per_year.zouping-north"' in what
+    assert "Last updated" in what
+    evidence = httpx.get(f"{demo_site}/en/evidence/ledger/capacity.captive_power_mw")
+    assert evidence.status_code == 200 and "capacity-2025-permits.txt" in evidence.text
+    zh = httpx.get(f"{demo_site}/zh/what-we-do").text
+    assert "电解铝产能" in zh and "年末产能" in zh and "4,770,000" in zh
+
+
 def test_unknown_things_are_404(demo_site: str) -> None:
     for path in ("/en/outlets/nope", "/en/evidence/rollup/nope/all", "/en/charts/outlet/nope/a21026/1.svg",
                  "/reports/../../etc/passwd", "/reports/report-2025-en.exe", "/api/v1/nope"):

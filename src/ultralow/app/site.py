@@ -28,7 +28,7 @@ from ultralow.claims import check_texts, corpus_dir, packaged_standards, read_do
 from ultralow.claims.check import CheckResult
 from ultralow.claims.evidence import LedgerEvidence
 from ultralow.ledger.book import LedgerView, ledger_view
-from ultralow.ledger.figures import social_figures
+from ultralow.ledger.figures import capacity_figures, social_figures
 from ultralow.store import Store
 
 ULTRA_LOW_PREFIX = "ultra-low"  # limit sets of the ultra-low emission policy (standards/data/limits)
@@ -60,6 +60,27 @@ def data_stamp(store: Store) -> DataStamp:
     return DataStamp(int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]))
 
 
+@dataclass(frozen=True)
+class Overview:
+    """What the ESG, What-we-do and Overseas pages and the monthly chart show, selected from one judgement
+    once per build: on the full demo year (3 M judged hours) the monthly sums and the last hours alone take
+    about a second, far over a page's budget. Rebuilt with the figures when ``data_stamp`` changes."""
+
+    group: dict[str, Any] | None  # the group roll-up row (None: no outlet judged)
+    rollups: list[dict[str, Any]]  # per base and source type
+    performance: list[dict[str, Any]]  # see :func:`performance`
+    events: list[dict[str, Any]]  # worst first, all of them
+    tonnes: list[dict[str, Any]]  # see :func:`monthly_tonnes`
+    last_hours: dict[str, Any]  # see :func:`last_data_hours`
+
+
+def overview(judgement: Judgement) -> Overview:
+    group = rollup_rows(judgement, "group")
+    return Overview(group=group[0] if group else None, rollups=rollup_rows(judgement),
+                    performance=performance(judgement), events=events(judgement),
+                    tonnes=monthly_tonnes(judgement), last_hours=last_data_hours(judgement))
+
+
 @dataclass
 class SiteFigures:
     """What every page of the site is rendered from."""
@@ -71,9 +92,11 @@ class SiteFigures:
     claims: CheckResult | None = None
     claim_documents: list[str] = field(default_factory=list)
     kpis: KpiReport | None = None  # HKEX KPIs of the period's year from the approved ledgers (None: no ledgers)
-    social: dict[str, Figure] = field(default_factory=dict)  # ledger figures of that year by id (approved rows)
+    social: dict[str, Figure] = field(default_factory=dict)  # ledger figures of that year by id (approved rows;
+    # social, overseas and the capacities ``capacity.<column>[.<base>]``)
     ghg: Inventory | None = None  # the year's GHG inventory (HKEX regime) from the approved ledgers
     ledgers: LedgerView | None = None  # the rows those figures come from (evidence pages)
+    overview: Overview | None = None  # the pages' selections of the judgement, made once per build
 
     @property
     def period(self) -> Period | None:
@@ -102,14 +125,15 @@ def build_site_figures(app: Application, *, corpus: Path | None = None) -> SiteF
                                                          ("hour", "ascending")])
     judgement.tables["events"] = judgement.tables["events"].sort_by([("start", "ascending"),
                                                                      ("outlet_id", "ascending")])
-    figures = SiteFigures(judgement, datetime.now(UTC), span.last, stamp)
+    figures = SiteFigures(judgement, datetime.now(UTC), span.last, stamp, overview=overview(judgement))
     ledgers = ledger_view(app.store)  # social, economic and community figures: the approved ledger rows
     has_ledgers = bool(ledgers.effective or ledgers.draft_only)
     if has_ledgers:
         year = judgement.period.start.year
         countries = {b.id: b.country for b in app.registry.bases}
         figures.kpis = kpis_from_view(ledgers, year, emissions=judgement.tables["emissions"], countries=countries)
-        figures.social = {f.id: f for f in social_figures(ledgers, year)}
+        bases = [b.id for b in app.registry.bases]
+        figures.social = {f.id: f for f in (*social_figures(ledgers, year), *capacity_figures(ledgers, year, bases))}
         figures.ghg = inventory_from_view(ledgers, year, "hkex", countries)
         figures.ledgers = ledgers
     folder = corpus if corpus is not None else corpus_dir()

@@ -35,6 +35,13 @@ class Frame:
 _DROPPED: Final = Frame(b"", b"", None, None)  # sentinel: a header was dropped, look again
 
 
+def _junk_defect(between: bytes | bytearray) -> str:
+    """The defect for the bytes between a verified CRC and the frame's end: only blanks are
+    ``trailing_whitespace`` (HJ 212-2017 Table 2 has CR LF right after the CRC), anything else (the four
+    characters ``\\r\\n``, a doubled CR) is ``junk_after_crc``."""
+    return "trailing_whitespace" if between and not between.strip(b" \t") else "junk_after_crc"
+
+
 def _frame_overhead(max_segment: int) -> int:
     return 2 + 4 + max_segment + 4 + 2
 
@@ -210,11 +217,15 @@ class StreamFramer:
         if nl < 0 and nxt < 0:
             if not final:
                 return None
-            cut, defects = len(buf), ["junk_after_crc", "missing_terminator"]
+            cut, defects = len(buf), [_junk_defect(buf[end + 4 :]), "missing_terminator"]
         elif nxt >= 0 and (nl < 0 or nxt < nl):
-            cut, defects = nxt, ["junk_after_crc", "missing_crlf"]
+            cut, defects = nxt, [_junk_defect(buf[end + 4 : nxt]), "missing_crlf"]
         else:
-            cut, defects = nl + 1, ["junk_after_crc"]
+            junk = buf[end + 4 : nl]
+            cr = junk.endswith(b"\r")
+            cut, defects = nl + 1, [_junk_defect(junk[:-1] if cr else junk)]
+            if not cr and defects == ["trailing_whitespace"]:
+                defects.insert(0, "lf_only")  # blanks then a bare LF: as the delimiter path names it
         return self._take(cut, Frame(bytes(buf[:cut]), segment, declared, crc.decode(), defects))
 
     def _drop_stale(self) -> Frame:

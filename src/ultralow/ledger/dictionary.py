@@ -23,7 +23,7 @@ TYPE_TEXT = {
     "sha256": "64 hexadecimal digits",
 }
 
-UNIT_SUFFIXES = (("_t_per_t", "t per t"), ("_t_per_tj", "t per TJ"), ("_gj_per_t", "GJ per t"),
+UNIT_SUFFIXES = (("_t_per_t", "t per t"), ("_t_per_year", "t per year"), ("_mw", "MW"), ("_t_per_tj", "t per TJ"), ("_gj_per_t", "GJ per t"),
                  ("_minutes_per_cell_day", "AE-minutes per cell-day"), ("_mv", "mV"), ("_mwh", "MWh"),
                  ("_m3", "m³"), ("_pct", "%"), ("_h", "hours"), ("_ha", "hectares"), ("_t", "tonnes"))
 

@@ -215,3 +215,30 @@ def statutory_check(view: LedgerView, year: int, rule: StatutoryMinimum) -> Figu
     }
     return Figure(fid, label, share, "%", year, "reported", tuple(r.ref for r in [*turnover, *spend]), (), c,
                   None, detail)
+
+
+# (column of the capacity ledger, label, unit): the unit is in the column's name
+CAPACITY_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("aluminium_smelting_t_per_year", "Aluminium smelting capacity", "t/a"),
+    ("alumina_t_per_year", "Alumina refining capacity", "t/a"),
+    ("anode_t_per_year", "Carbon anode capacity", "t/a"),
+    ("bauxite_mining_t_per_year", "Bauxite mining capacity", "t/a"),
+    ("captive_power_mw", "Captive power capacity", "MW"),
+)
+
+
+def capacity_figures(view: LedgerView, year: int, bases: Iterable[str]) -> list[Figure]:
+    """Capacity at the end of ``year``: ``capacity.<column>`` for the group (the sum over bases) and
+    ``capacity.<column>.<base>`` per base, each only from rows where the column has a value (an empty cell
+    is no capacity of that kind, not a zero)."""
+    out: list[Figure] = []
+    for column, label, unit in CAPACITY_COLUMNS:
+        def has(r: Revision, c: str = column) -> bool:
+            return r.values.get(c) is not None
+        out.append(figure(view, f"capacity.{column}", label, unit, year, "capacity", has, total(column)))
+        for base in bases:
+            def at(r: Revision, b: str = base, c: str = column) -> bool:
+                return r.base == b and r.values.get(c) is not None
+            out.append(figure(view, f"capacity.{column}.{base}", f"{label}, {base}", unit, year, "capacity",
+                              at, total(column), base=base))
+    return out

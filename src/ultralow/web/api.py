@@ -100,7 +100,7 @@ class Api:
                      "outlets": sum(1 for o in registry.outlets if o.base == b.id)} for b in registry.bases]
             return pa.Table.from_pylist(rows), offsets
         if name == "outlets":
-            last = site.last_data_hours(judgement)
+            last = build.figures.overview.last_hours if build.figures.overview else site.last_data_hours(judgement)
             rows = [{"id": o.id, "base": o.base, "name": o.name, "source_type": o.source_type,
                      "limit_sets": list(o.limit_sets), "last_valid_hour": last.get(o.id),
                      "utc_offset_min": offsets.get(o.id, 480), "outlet_id": o.id}

@@ -142,11 +142,11 @@ class EvidencePages:
     # -- charts -----------------------------------------------------------------------------------------
     async def monthly_tonnes_svg(self, request: Request) -> Response:
         lang = language_of(request).code
-        build = self.pages.judged()
-        if build is None or build.figures.judgement is None:
+        shown = self.pages.overview()
+        if shown is None:
             return Response(status_code=404)
         rows = [{"month": r["month"], "pollutant": short_pollutant(r["code"]), "tonnes": r["tonnes"]}
-                for r in site.monthly_tonnes(build.figures.judgement)]
+                for r in shown.tonnes]
         _ = self.pages.gettext(request)
         spec = monthly_tonnes(rows, title=_("Monthly emissions, tonnes"), text=chart_text(lang), width_px=560)
         return self._cached_svg(request, lambda: to_svg(spec, lang=lang))

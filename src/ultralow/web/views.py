@@ -70,7 +70,7 @@ def ledger_values(build: Build | None, country: str | None = None) -> dict[str, 
                 continue
         out[key] = {"value": value, "unit": "%" if unit == "%" else ("CNY" if unit == "CNY" else ""),
                     "digits": 2 if unit == "%" else 0,
-                    "year": figure.year, "note": f"{len(figure.rows)} approved ledger row(s)", "figure": fid}
+                    "year": figure.year, "rows": len(figure.rows), "figure": fid}
     inv = build.figures.ghg
     if inv is not None and inv.lines:
         ghg: tuple[tuple[str, float | None, int], ...] = (
@@ -80,6 +80,33 @@ def ledger_values(build: Build | None, country: str | None = None) -> dict[str, 
             if amount is not None:
                 out[key] = {"value": amount, "unit": "t CO₂e/t" if digits else "t CO₂e", "digits": digits,
                             "year": inv.year, "note": f"GHG Protocol, {inv.regime.gwp_set} · approved ledgers"}
+    return out
+
+
+# the capacity ledger's columns as the What-we-do page shows them (group total, then per base)
+CAPACITY_METRICS: tuple[tuple[str, str, str], ...] = (
+    ("aluminium_smelting_t_per_year", N_("Aluminium smelting capacity"), "t/a"),
+    ("alumina_t_per_year", N_("Alumina refining capacity"), "t/a"),
+    ("anode_t_per_year", N_("Carbon anode capacity"), "t/a"),
+    ("bauxite_mining_t_per_year", N_("Bauxite mining capacity"), "t/a"),
+    ("captive_power_mw", N_("Captive power capacity"), "MW"),
+)
+
+
+def capacity_values(build: Build | None, base: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+    """(label, unit, value) of the capacities the approved capacity ledger gives for the group (``base``
+    None) or one base; a kind of capacity the ledger has no value for is left out (a base without a
+    smelter has no smelting capacity, not a zero)."""
+    if build is None:
+        return []
+    out = []
+    for column, label, unit in CAPACITY_METRICS:
+        fid = f"capacity.{column}" + (f".{base}" if base else "")
+        figure = build.figures.social.get(fid)
+        if figure is None or figure.status != "reported" or figure.value is None:
+            continue
+        out.append((label, unit, {"value": figure.value, "unit": unit, "digits": 0, "year": figure.year,
+                                  "rows": len(figure.rows), "figure": fid}))
     return out
 
 
@@ -138,6 +165,11 @@ class Pages:
         build = self.state.build
         return build if build is not None and build.figures.judgement is not None else None
 
+    def overview(self) -> site.Overview | None:
+        """The current build's page selections (None before the first build or without readings)."""
+        build = self.judged()
+        return build.figures.overview if build is not None else None
+
     async def not_found(self, request: Request) -> Response:
         _ = self.gettext(request)
         return self.page(request, "error.html", "", _("Page not found"),
@@ -160,29 +192,22 @@ class Pages:
 
     async def what_we_do(self, request: Request) -> Response:
         _ = self.gettext(request)
-        build = self.judged()
-        last_hours = site.last_data_hours(build.figures.judgement) if build and build.figures.judgement else {}
+        shown = self.overview()
+        last_hours = shown.last_hours if shown is not None else {}
         by_base = [(b, [o for o in self.context.registry.outlets if o.base == b.id]) for b in self.context.registry.bases]
         return self.page(request, "what.html", "what-we-do", _("What we do"), {
-            "by_base": by_base, "last_hours": last_hours,
+            "by_base": by_base, "last_hours": last_hours, "capacity": capacity_values(self.state.build),
+            "base_capacity": {b.id: capacity_values(self.state.build, b.id) for b in self.context.registry.bases},
         })
 
     async def esg(self, request: Request) -> Response:
         _ = self.gettext(request)
-        build = self.judged()
-        values: dict[str, Any] = {"ghg": GHG_METRICS, "ledger": ledger_values(build)}
-        if build is not None:
-            judgement = build.figures.judgement
-            if judgement is None:
-                raise RuntimeError("the site build has no judgement")
-            values.update({
-                "group": site.rollup_rows(judgement, "group")[0],
-                "rollups": site.rollup_rows(judgement),
-                "performance": site.performance(judgement),
-                "events": site.events(judgement)[:20],
-                "events_total": judgement.tables["events"].num_rows,
-                "tonnes": site.monthly_tonnes(judgement),
-            })
+        values: dict[str, Any] = {"ghg": GHG_METRICS, "ledger": ledger_values(self.judged())}
+        shown = self.overview()
+        if shown is not None and shown.group is not None:  # selected once per build (site.Overview)
+            values.update({"group": shown.group, "rollups": shown.rollups, "performance": shown.performance,
+                           "events": shown.events[:20], "events_total": len(shown.events),
+                           "tonnes": shown.tonnes})
         return self.page(request, "esg.html", "esg", _("Environmental, Social and Governance"), values)
 
     async def social(self, request: Request) -> Response:
@@ -193,11 +218,9 @@ class Pages:
     async def overseas(self, request: Request) -> Response:
         _ = self.gettext(request)
         bases = [b for b in self.context.registry.bases if b.country in OVERSEAS_COUNTRIES]
-        build = self.judged()
-        rows: list[dict[str, Any]] = []
-        if build is not None and build.figures.judgement is not None:
-            ids = {b.id for b in bases}
-            rows = [r for r in site.rollup_rows(build.figures.judgement) if r["base"] in ids]
+        shown = self.overview()
+        ids = {b.id for b in bases}
+        rows = [r for r in shown.rollups if r["base"] in ids] if shown is not None else []
         return self.page(request, "overseas.html", "overseas", _("Overseas Contribution"), {
             "bases": bases, "metrics": OVERSEAS_METRICS, "rollups": rows,
             "ledger": {b.country: ledger_values(self.state.build, b.country) for b in bases},
@@ -257,6 +280,7 @@ class OutletPage:
         if outlet is None:
             return await self.pages.not_found(request)
         build = self.pages.judged()
+        shown = self.pages.overview()
         values: dict[str, Any] = {"outlet": outlet, "codes": [], "months": [], "hours": None}
         if build is not None and build.figures.judgement is not None:
             judgement = build.figures.judgement
@@ -273,8 +297,8 @@ class OutletPage:
                 code, month = (codes[0] if codes else None), (months[-1] if months else 0)
             hours = site.outlet_hours(judgement, outlet.id, code, month).to_pylist() if code else []
             values.update({"summary": summary, "codes": codes, "months": months, "code": code, "month": month,
-                           "hours": hours, "events": site.events(judgement, [outlet.id]),
-                           "last_hour": site.last_data_hours(judgement).get(outlet.id),
+                           "hours": hours, "events": [e for e in shown.events if e["outlet_id"] == outlet.id] if shown else [],
+                           "last_hour": shown.last_hours.get(outlet.id) if shown else None,
                            "limits": site.outlet_limits(judgement)})
         return self.pages.page(request, "outlet.html", "", outlet.name, values)
 
