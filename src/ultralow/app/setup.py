@@ -111,8 +111,8 @@ def open_store_read_only(db: str | Path) -> Store:
 
 
 # A reading command's DuckDB working memory when ULTRALOW_DUCKDB_MEMORY is unset: the demo year (1.6 million
-# judged hours) runs in it on one thread (measured: a 1.0 GB cap on two threads ran out of memory). A store that needs more is judged again without the
-# cap (lift_memory_cap), so the default never turns into an out-of-memory failure.
+# judged hours) runs in it on one thread (measured: a 1.0 GB cap on two threads ran out of memory). A store
+# that needs more is judged again without the cap (lift_memory_cap), so the default never ends out of memory.
 DEFAULT_READ_MEMORY = "1200MB"
 DEFAULT_READ_THREADS = 1
 
