@@ -97,8 +97,10 @@ def resolve_registry(config: str | Path | None, store: Store | None, *, config_g
     return checked_registry(carried, catalog)
 
 
-def open_store_read_only(db: str | Path) -> Store:
-    """The store at ``db`` opened read-only; StoreMissing when there is no such file (none is created)."""
+def open_store_read_only(db: str | Path, *, bounded: bool = True) -> Store:
+    """The store at ``db`` opened read-only; StoreMissing when there is no such file (none is created).
+    ``bounded``: DuckDB's working memory capped as :func:`bound_memory` says (the reading commands); False
+    keeps DuckDB's own limit and threads (the demo, which states its memory need and times its steps)."""
     path = Path(db)
     if not path.is_file():
         raise StoreMissing(f"{path}: store not found (give --db PATH of an existing store)")
@@ -106,7 +108,8 @@ def open_store_read_only(db: str | Path) -> Store:
         store = open_for_reading(path)  # a snapshot from `ultralow serve` while it holds the file
     except StoreError as exc:
         raise AppError(str(exc)) from exc
-    bound_memory(store)
+    if bounded:
+        bound_memory(store)
     return store
 
 

@@ -269,7 +269,7 @@ def _compliance(steps: _Steps, db: Path, registry: Registry, period: Period, pla
     with steps.step("compliance") as note:
         # through the application layer, like every front end (a fresh demo store has no marks); the annual
         # report step reuses this judgement
-        with Application(open_store_read_only(db), registry, owns_store=True) as app:  # the demo's registry
+        with Application(open_store_read_only(db, bounded=False), registry, owns_store=True) as app:  # the demo's registry
             judgement = app.judge(period=period)
         tables: dict[str, pa.Table] = {
             name: judgement.tables[name] for name in ("hours", "summary", "events", "findings", "ultra_low",

@@ -19,7 +19,7 @@ def write_report(steps: _Steps, demo: DemoRun, judgement: Judgement | None) -> N
     year = demo.period.start.year
     with steps.step("report") as note:
         try:
-            with Application(open_store_read_only(demo.db), demo.registry, owns_store=True) as app:
+            with Application(open_store_read_only(demo.db, bounded=False), demo.registry, owns_store=True) as app:
                 folder = default_reports_dir(app.db)
                 result = build_report(app, year, folder, judgement=judgement)
         except ReportRefused as exc:
