@@ -29,6 +29,7 @@ import pickle
 import queue
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -276,6 +277,7 @@ class WorkerPool:
         self._stopping = False
         self._committer = threading.Thread(target=self._commit_loop, name="ultralow-pool-writer", daemon=True)
         self._empty = CANDIDATE_SCHEMA.empty_table()
+        self._switch_interval_s: float | None = None  # the interpreter's, restored by stop()
 
     @property
     def listening(self) -> bool:
@@ -283,6 +285,11 @@ class WorkerPool:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
+        if self.limits.gil_switch_interval_s > 0:
+            # the commit thread releases the GIL in every DuckDB call and must get it back from the reader
+            # threads unpickling the next batches: as in the in-process receiver, a short switch interval
+            self._switch_interval_s = sys.getswitchinterval()
+            sys.setswitchinterval(self.limits.gil_switch_interval_s)
         # hold the port (bound, not listening: not in the kernel's group of listeners) so that port 0 gives
         # every worker the same port
         holder = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
@@ -338,6 +345,8 @@ class WorkerPool:
         if self._committer.is_alive():
             await asyncio.get_running_loop().run_in_executor(None, self._committer.join)
         self.events.emit("stopped", protocol="hj212", workers=self.size, frames=self.frames, commits=self.commits)
+        if self._switch_interval_s is not None:
+            sys.setswitchinterval(self._switch_interval_s)
 
     async def _end_workers(self) -> None:
         loop = asyncio.get_running_loop()
