@@ -87,10 +87,13 @@ class WriterLink:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._sending = threading.Lock()  # batches from the writer thread, health from the event loop
 
     def send(self, payload: object) -> None:
+        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            self._conn.send_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+            with self._sending:
+                self._conn.send_bytes(data)
         except OSError as exc:
             raise WriterError(f"the writer process is gone: {exc}") from exc
 
@@ -141,7 +144,7 @@ class RemoteBatchWriter(BatchWriter[WriteItem, Token, "Outcome | None"]):
                 tokens = [token for _, _, token in batch]
                 self._slots.acquire()
                 try:
-                    self._link.send(self._encode(items))
+                    self._link.send(self._encode(items))  # ("batch", prepared frames, quarantine rows)
                 except Exception as exc:
                     self._slots.release()
                     self._failed(tokens, items, exc)
@@ -198,10 +201,21 @@ class WorkerReceiver(Receiver):
     def _no_accept(items: Sequence[Any]) -> Any:  # pragma: no cover - the remote writer replaces it
         raise NotImplementedError
 
-    def _encode(self, items: list[WriteItem]) -> tuple[PreparedBatch | None, list[QuarantineRow]]:
+    def _encode(self, items: list[WriteItem]) -> tuple[str, PreparedBatch | None, list[QuarantineRow]]:
         frames = [item for item in items if isinstance(item, Received)]
         rows = [item for item in items if isinstance(item, QuarantineRow)]
-        return (prepare(self.registry, self.tables, frames) if frames else None), rows
+        return "batch", (prepare(self.registry, self.tables, frames) if frames else None), rows
+
+    def _health_round(self) -> None:
+        super()._health_round()
+        self.report_health()
+
+    def report_health(self) -> None:
+        """Tell the writer process this worker's health (its local API answers for all workers)."""
+        try:
+            self.link.send(("health", self.health(), []))
+        except WriterError:
+            pass  # the writer is gone; this process goes with it
 
     def _new_writer(self, loop: asyncio.AbstractEventLoop) -> BatchWriter[WriteItem, Token, Outcome | None]:
         return RemoteBatchWriter(self.link, self._encode, self._settle, loop,
@@ -237,9 +251,21 @@ def run_worker(spec: WorkerSpec, conn: Connection, parent: int) -> None:
             conn.send_bytes(pickle.dumps(("failed", f"{type(exc).__name__}: {exc}")))
             return
         conn.send_bytes(pickle.dumps(("listening", receiver.port)))
+        receiver.report_health()  # a first report: the writer's health shows this worker at once
         await task
 
     uvloop.run(main())
+
+
+def _add_counts(into: dict[str, Any], report: dict[str, Any]) -> None:
+    """Sum the numbers of ``report`` into ``into``, recursing into dicts (other values: the last wins)."""
+    for key, value in report.items():
+        if isinstance(value, dict):
+            _add_counts(into.setdefault(key, {}), value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            into[key] = into.get(key, 0) + value
+        else:
+            into[key] = value
 
 
 # -- writer process ------------------------------------------------------------------------------------
@@ -249,6 +275,8 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     reader: threading.Thread | None = None
+    health: dict[str, Any] | None = None  # as the worker last reported it
+    health_at: float = 0.0
 
 
 class WorkerPool:
@@ -362,20 +390,39 @@ class WorkerPool:
                 await loop.run_in_executor(None, worker.reader.join)
 
     def health(self) -> dict[str, Any]:
-        return {"workers": {w.index: {"alive": w.process.is_alive(), "pid": w.process.pid} for w in self.workers},
+        """The writer's state and every worker's last report: tasks named ``worker<i>.<task>`` (a worker
+        that died, or stopped reporting for three health intervals, shows as such), counters summed."""
+        now = time.monotonic()
+        tasks: dict[str, Any] = {}
+        totals: dict[str, Any] = {}
+        workers: dict[str, Any] = {}
+        for worker in self.workers:
+            alive = worker.process.is_alive()
+            report = worker.health or {}
+            age = round(now - worker.health_at, 1) if worker.health is not None else None
+            stale = age is None or age > 3 * self.limits.health_interval_s
+            workers[str(worker.index)] = {"alive": alive, "pid": worker.process.pid, "reported_age_s": age}
+            for name, task in report.get("tasks", {}).items():
+                state = task["state"] if alive and not stale else ("unreported" if alive else "stopped")
+                tasks[f"worker{worker.index}.{name}"] = {**task, "state": state}
+            _add_counts(totals, {k: v for k, v in report.items() if k not in ("tasks", "writer")})
+        return {"workers": workers, "tasks": tasks,
                 "writer": {"alive": self._committer.is_alive(), "queued": len(self._queue),
                            "batches": self.batches, "commits": self.commits, "failed_commits": self.failed_commits,
-                           "commit_seconds": round(self.commit_s, 3)},
-                "frames": self.frames}
+                           "commit_seconds": round(self.commit_s, 3), "frames": self.frames},
+                **totals}
 
     # -- threads -------------------------------------------------------------------------------------
     def _read_loop(self, worker: _Worker) -> None:
         """Reader thread of one worker's pipe: its requests to the commit queue, until it exits."""
         while True:
             try:
-                batch, rows = pickle.loads(worker.conn.recv_bytes())  # noqa: S301 - our own worker
+                kind, batch, rows = pickle.loads(worker.conn.recv_bytes())  # noqa: S301 - our own worker
             except (EOFError, OSError):
                 return
+            if kind == "health":
+                worker.health, worker.health_at = batch, time.monotonic()
+                continue
             with self._cond:
                 self._queue.append((worker, batch, rows))
                 self._cond.notify()
