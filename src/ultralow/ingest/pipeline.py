@@ -11,14 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+import duckdb
 import pyarrow as pa
 
 from ultralow.hj212 import CodeTables, code_tables
+from ultralow.ingest.parquet_direct import DirectFile, file_stamp
 from ultralow.ingest.prepared import PreparedBatch, check, frame_id_map, prepare, readings_for
 from ultralow.ingest.received import Outcome, Received
 from ultralow.registry import Outlet, Registry
-from ultralow.store import QuarantineRow, Store, write_readings
+from ultralow.store import QuarantineRow, Store, append_clear_select, write_readings
 from ultralow.store.frames import FrameKey, append_frames, append_quarantine, find_stored_frames, frame_key
+from ultralow.store.store import register, unregister
 from ultralow.store.watermarks import FrameMarks
 
 # The receiver's idle tick checkpoints a WAL at least this big (a smaller one waits for the next quiet moment
@@ -138,3 +141,33 @@ class Pipeline:
             quarantined=len(rejected),
             quarantined_new=new_quarantine,
         )
+
+    def accept_parquet(self, direct: DirectFile) -> RowsOutcome | None:
+        """Store a Parquet file proved clean (:mod:`ultralow.ingest.parquet_direct`) in one statement and one
+        transaction; None, with nothing written, when a stored reading may share a key with it, the file
+        changed or DuckDB could not read it (the caller then takes the batch path, which reports why)."""
+        outlets = pa.table({
+            "mn": [o.mn for o in self.registry.outlets],
+            "outlet_id": [o.id for o in self.registry.outlets],
+            "utc_offset_min": pa.array([o.utc_offset_min for o in self.registry.outlets], pa.int16()),
+        })
+        try:
+            with self.store.transaction() as con:
+                register(con, "_ul_outlets", outlets)
+                try:
+                    written = append_clear_select(con, direct.select_sql, direct.params, direct.low, direct.high,
+                                                  direct.outlet_ids, direct.kinds)
+                    if written != direct.rows or file_stamp(direct.path) != direct.stamp:
+                        raise _Declined()
+                    # written without raising the bounds (as accept_rows): forgotten before the commit
+                    self.store.watermarks.forget_readings()
+                finally:
+                    unregister(con, "_ul_outlets")
+        except (_Declined, duckdb.Error, OSError):
+            return None
+        return RowsOutcome(rows=direct.rows, stored=written, revisions=0, duplicates=0, quarantined=0,
+                           quarantined_new=0)
+
+
+class _Declined(Exception):
+    """The direct insert found a possible collision or a changed file: rolled back."""
