@@ -263,7 +263,10 @@ def run_worker(spec: WorkerSpec, conn: Connection, parent: int) -> None:
         receiver.report_health()  # a first report: the writer's health shows this worker at once
         await task
 
-    uvloop.run(main())
+    try:
+        uvloop.run(main())
+    finally:
+        gc.unfreeze()  # frozen objects outlive the interpreter's shutdown (nanobind then reports leaks)
 
 
 def _add_counts(into: dict[str, Any], report: dict[str, Any]) -> None:
