@@ -12,11 +12,12 @@ from starlette.responses import Response
 
 from ultralow.app import site
 from ultralow.ledger.figures import CAPACITY_COLUMNS
+from ultralow.translation import N_
 from ultralow.web.context import WebContext
 from ultralow.web.copy import intro
 from ultralow.web.i18n import translations
 from ultralow.web.labels import COUNTRIES, SOURCE_TYPES, pollutant, short_pollutant
-from ultralow.web.rendering import N_, language_of, render
+from ultralow.web.rendering import language_of, render
 from ultralow.web.state import Build, SiteState
 
 DEMO_GROUP_NAME = N_("Demo aluminium group")
