@@ -279,7 +279,10 @@ class HourJudge:
         hours run adds no pair the minutes it judges do not bring themselves)."""
         full = int(_one(con, "SELECT coalesce(max(run_id), 0) FROM result_runs WHERE kind = 'full'")[0])
         if self._pairs is None or self._pairs[0] != full:
-            self._pairs = (full, con.sql("SELECT DISTINCT outlet_id, code FROM result_hours").to_arrow_table())
+            known = (con.sql("SELECT DISTINCT outlet_id, code FROM result_hours").to_arrow_table()
+                     if _table_exists(con, "result_hours") else
+                     pa.table({"outlet_id": pa.array([], pa.string()), "code": pa.array([], pa.string())}))
+            self._pairs = (full, known)
         pairs = self._pairs[1]
         return pairs.filter(pc.is_in(pairs["outlet_id"], pa.array(outlet_ids, pa.string())))
 
@@ -372,17 +375,21 @@ def _marks(app: Any, ids: list[str], end: datetime) -> pa.Table | None:
     return marks
 
 
-def update(app: Any, *, settle_after: bool = False, progress: Progress = no_progress) -> ResultsRun:
+def update(app: Any, *, settle_after: bool = False, since: datetime | None = None,
+           progress: Progress = no_progress) -> ResultsRun:
     """Judge what arrived since the last run (see the module docstring); a full run when the store has no
     results yet or the rules, registry or engine columns changed. ``settle_after``: settle afterwards (the
-    returned run is the settle's when it had work)."""
+    returned run is the settle's when it had work). ``since``: judge what was received after that time even
+    without a full run (the demo's streamed hours; the tables are made when missing, and the next update
+    without ``since`` is then a full run)."""
     store: Store = app.store
     last = last_run(store)
     outlets = app.registry.outlets_table()
-    if last is None or not has_results(store) or last["rules_hash"] != rules_digest()[0] \
-            or last["registry_hash"] != _registry_hash(outlets):
+    if since is None and (last is None or not has_results(store) or last["rules_hash"] != rules_digest()[0]
+                          or last["registry_hash"] != _registry_hash(outlets)):
         return rebuild(app, progress)
     started = time.perf_counter()
+    since_given = since is not None
     ids = app.outlet_ids()
     judge = hour_judge(app)
     with store.lock:
@@ -390,11 +397,12 @@ def update(app: Any, *, settle_after: bool = False, progress: Progress = no_prog
         con.complete()
         cut_off, newest = _one(con, "SELECT max(received_at), max(data_time) FROM readings WHERE kind = 'minute' "
                                "AND list_contains(?, outlet_id)", [ids])
-        since = last["data_cut_off"] or datetime(1970, 1, 1, tzinfo=UTC)
+        if since is None:
+            since = (last or {}).get("data_cut_off") or datetime(1970, 1, 1, tzinfo=UTC)
         data_end = newest.replace(minute=0, second=0, microsecond=0) if newest else None
         dirty = dirty_hours(store, ids, since, data_end)
         if dirty.num_rows == 0:
-            done = ResultsRun(0, "none", 0, 0, 0, 0, time.perf_counter() - started, last["data_cut_off"], None, None)
+            done = ResultsRun(0, "none", 0, 0, 0, 0, time.perf_counter() - started, since, None, None)
             return settle(app, progress) if settle_after else done
         dirty_ids = sorted(set(dirty["outlet_id"].to_pylist()))
         registry = outlets.filter(pc.is_in(outlets["outlet_id"], pa.array(dirty_ids, pa.string())))
@@ -408,6 +416,9 @@ def update(app: Any, *, settle_after: bool = False, progress: Progress = no_prog
         register(con, "_ul_dirty", dirty)
         hours = con.sql("SELECT h.* FROM _ul_hours AS h SEMI JOIN _ul_dirty AS d "
                         "ON h.outlet_id = d.outlet_id AND h.hour = d.hour").to_arrow_table()
+        columns = _columns_hash(hours)
+        if last is not None and since_given is False and last["columns_hash"] != columns:
+            return rebuild(app, progress)  # the engine's columns changed (new software): everything anew
         days = Period(first.date(), last_hour.date() + timedelta(days=1))
         fingerprint = readings_fingerprint(con, dirty_ids, days, days)
         digest = input_hash(fingerprint, marks, None, registry)
@@ -415,6 +426,7 @@ def update(app: Any, *, settle_after: bool = False, progress: Progress = no_prog
         try:
             run_id = _next_run_id(con)
             register(con, "_ul_new", _stamp(hours, run_id, False))
+            con.execute("CREATE TABLE IF NOT EXISTS result_hours AS SELECT * FROM _ul_new LIMIT 0")
             con.execute("DELETE FROM result_hours AS r USING _ul_dirty AS d "
                         "WHERE r.outlet_id = d.outlet_id AND r.hour = d.hour")
             con.execute("INSERT INTO result_hours BY NAME SELECT * FROM _ul_new")
@@ -422,7 +434,7 @@ def update(app: Any, *, settle_after: bool = False, progress: Progress = no_prog
             done = ResultsRun(run_id, "hours", len(dirty_ids), hours.num_rows, days_written, events_written,
                               time.perf_counter() - started, cut_off, first, last_hour, digest)
             _record_run(con, done, rules_hash=rules_digest()[0], registry_hash=_registry_hash(outlets),
-                        columns_hash=last["columns_hash"], run_at=datetime.now(UTC))
+                        columns_hash=columns, run_at=datetime.now(UTC))
             con.commit()
         except BaseException:
             con.rollback()
@@ -444,6 +456,8 @@ def _refresh_days_and_events(con: Any, judge: HourJudge, dirty: pa.Table, outlet
     new_days, new_events = judge.days_and_events(day_hours, event_hours)
     register(con, "_ul_new_days", _stamp(new_days, run_id, None))
     register(con, "_ul_new_events", _stamp(new_events, run_id, None))
+    for name, new in (("result_days", "_ul_new_days"), ("result_events", "_ul_new_events")):
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM {new} LIMIT 0")  # noqa: S608 - constants
     con.execute("DELETE FROM result_days AS r USING _ul_days AS d WHERE r.outlet_id = d.outlet_id AND r.day = d.day")
     con.execute("INSERT INTO result_days BY NAME SELECT * FROM _ul_new_days")
     con.execute("DELETE FROM result_events AS r USING _ul_ids AS i WHERE r.outlet_id = i.outlet_id")
@@ -501,3 +515,18 @@ def settle(app: Any, progress: Progress = no_progress) -> ResultsRun:
         _record_run(con, done, rules_hash=rules_digest()[0], registry_hash=_registry_hash(app.registry.outlets_table()),
                     columns_hash=_columns_hash(hours), run_at=datetime.now(UTC))
     return done
+
+
+def agreement(stored: pa.Table, judged: pa.Table) -> tuple[int, int]:
+    """(rows equal, rows compared): the stored hour rows against the same (outlet, code, hour) rows of a
+    judgement, on every column but the provisional ones and the run's own (``run_id``, ``settled``)."""
+    keys = ["outlet_id", "code", "hour"]
+    columns = [c for c in stored.column_names if c in judged.column_names and c not in PROVISIONAL_COLUMNS]
+    if stored.num_rows == 0:
+        return 0, 0
+    low = pc.min_max(stored["hour"])["min"]
+    judged = judged.filter(pc.greater_equal(judged["hour"], low)).select(columns)
+    index = {(r["outlet_id"], r["code"], r["hour"]): r for r in judged.to_pylist()}
+    rows = stored.select(columns).to_pylist()
+    equal = sum(1 for r in rows if index.get(tuple(r[k] for k in keys)) == r)
+    return equal, len(rows)
