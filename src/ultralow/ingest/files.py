@@ -10,6 +10,7 @@ from typing import Any, Final
 
 from ultralow.ingest.hj212_log import read_hj212_log
 from ultralow.ingest.long_format import LongFormatError, LongRead, read_csv_long, read_parquet_long
+from ultralow.ingest.parquet_direct import plan_direct
 from ultralow.ingest.pipeline import Pipeline
 
 FORMATS: Final = ("hj212", "csv", "parquet")
@@ -67,7 +68,7 @@ def ingest_file(pipeline: Pipeline, path: str | Path, received_at: datetime, fmt
         elif fmt == "csv":
             _ingest_long(pipeline, [read_csv_long(path, pipeline.registry, pipeline.tables, received_at)], result)
         else:
-            _ingest_long(pipeline, read_parquet_long(path, pipeline.registry, pipeline.tables, received_at), result)
+            _ingest_parquet(pipeline, path, received_at, result)
     except LongFormatError as exc:
         raise FileUnreadable(str(exc)) from exc
     except OSError as exc:
@@ -89,6 +90,17 @@ def _ingest_hj212(pipeline: Pipeline, path: Path, received_at: datetime, result:
             else:
                 result.frames += 1
                 result.stored += outcome.rows
+
+
+def _ingest_parquet(pipeline: Pipeline, path: Path, received_at: datetime, result: FileResult) -> None:
+    """A file proved clean as a whole goes in with one statement; any other through the batch path."""
+    direct = plan_direct(path, pipeline.registry, pipeline.tables, received_at)
+    outcome = pipeline.accept_parquet(direct) if direct is not None else None
+    if outcome is not None:
+        result.rows += outcome.rows
+        result.stored += outcome.stored
+        return
+    _ingest_long(pipeline, read_parquet_long(path, pipeline.registry, pipeline.tables, received_at), result)
 
 
 def _ingest_long(pipeline: Pipeline, reads: Iterable[LongRead], result: FileResult) -> None:

@@ -97,7 +97,7 @@ def data_flags(tables: CodeTables) -> list[str]:
     return sorted(set(tables.flags_2017) | set(tables.flags_2005))
 
 
-def _scratch(registry: Registry, tables: CodeTables) -> duckdb.DuckDBPyConnection:
+def scratch_connection(registry: Registry, tables: CodeTables) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB holding the registry's outlets, the 2005 code map and the check types."""
     con = duckdb.connect()
     con.register("ul_outlets", pa.table({
@@ -259,7 +259,7 @@ def read_csv_long(path: str | Path, registry: Registry, tables: CodeTables, rece
     path = Path(path)
     label = str(path)
     names, time_format = _csv_head(path, label)
-    con = _scratch(registry, tables)
+    con = scratch_connection(registry, tables)
     try:
         try:
             _read_csv(con, path, names, time_format, "VARCHAR")
@@ -318,7 +318,7 @@ def read_csv_long(path: str | Path, registry: Registry, tables: CodeTables, rece
 
 
 # -- Parquet --------------------------------------------------------------------------------------
-def _parquet_check_sql(schema: pa.Schema) -> str:
+def parquet_check_sql(schema: pa.Schema) -> str:
     """SQL over ``ul_batch`` giving every row with its reason (NULL when valid) and its parsed fields."""
     def typed(name: str) -> str:
         kind = schema.field(name).type
@@ -385,8 +385,8 @@ def read_parquet_long(path: str | Path, registry: Registry, tables: CodeTables, 
     if unknown or missing:
         raise LongFormatError(f"{label}:0: columns: missing {missing or 'none'}, unknown {unknown or 'none'} "
                               f"(expected {','.join(REQUIRED)}[,{','.join(OPTIONAL)}])")
-    con = _scratch(registry, tables)
-    query = _parquet_check_sql(schema)
+    con = scratch_connection(registry, tables)
+    query = parquet_check_sql(schema)
     offset = 0
     try:
         for batch in parquet.iter_batches(batch_size=batch_rows):

@@ -7,7 +7,7 @@ from ultralow.store.carried_registry import resolve_registry, save_registry, sto
 from ultralow.store.export import ExportError, ExportSummary, export_parquet
 from ultralow.store.frames import FrameRow, QuarantineRow
 from ultralow.store.queries import StoreCounts, read_counts, read_outlet_counts
-from ultralow.store.readings import CANDIDATE_SCHEMA, ReadingsWritten, write_readings
+from ultralow.store.readings import CANDIDATE_SCHEMA, ReadingsWritten, append_clear_select, write_readings
 from ultralow.store.schema import LATEST_VERSION, MIGRATIONS, current_version, migrate
 from ultralow.store.store import Store, StoreError
 
@@ -23,6 +23,7 @@ __all__ = [
     "Store",
     "StoreCounts",
     "StoreError",
+    "append_clear_select",
     "current_version",
     "export_parquet",
     "migrate",

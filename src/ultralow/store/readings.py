@@ -7,6 +7,8 @@ in arrival order (``seq``). The check reads only the stored rows that can collid
 data_time range (zone maps prune the rest) that join the batch's keys. A batch lying above everything the
 store holds for its (outlet_id, kind) (:mod:`ultralow.store.watermarks`), with distinct keys, cannot
 collide: it is appended in one statement without reading the table, which is what new data does.
+:func:`append_clear_select` appends the rows of a query (a clean Parquet file read by DuckDB itself) the same
+way, once a range check has proved that no stored row can share a key with them.
 """
 
 from __future__ import annotations
@@ -145,6 +147,37 @@ def write_readings(con: duckdb.DuckDBPyConnection, batch: pa.Table, by_frame: bo
         con.execute("DROP TABLE IF EXISTS _ul_new")
         unregister(con, "_ul_batch")
     return result
+
+
+def append_clear_select(con: duckdb.DuckDBPyConnection, select_sql: str, params: list[object], low: datetime,
+                        high: datetime, outlet_ids: list[str], kinds: list[str]) -> int | None:
+    """Append the rows of ``select_sql`` (the readings columns without revision, by name) as revision 0
+    inside the caller's transaction, when no stored reading can share a key with them; None, with nothing
+    written, when one may (the caller then takes the exact path, :func:`write_readings`).
+
+    The caller proves the query's keys distinct among themselves and gives their data_time range
+    [``low``, ``high``], outlets and kinds. A count of the stored rows of those outlets and kinds in that range
+    (zone maps read only the row groups that meet it) proves most batches clear; else the stored rows are
+    joined to the query's keys, and any match sends the rows to the exact path. Returns the rows written.
+    """
+    con.complete()
+    row = con.execute(
+        "SELECT count(*) FROM readings WHERE data_time BETWEEN ? AND ? AND outlet_id IN (SELECT unnest(?)) "
+        "AND kind IN (SELECT unnest(?))", [low, high, outlet_ids, kinds],
+    ).fetchone()
+    if row is None or row[0] != 0:
+        row = con.execute(
+            f"""SELECT count(*) FROM readings AS r SEMI JOIN ({select_sql}) AS b ON {_on(_ON_KEY, 'r', 'b')}
+                WHERE r.data_time BETWEEN ? AND ?""",  # noqa: S608  (SQL built from code constants)
+            [*params, low, high],
+        ).fetchone()
+        if row is None or row[0] != 0:
+            return None
+    row = con.execute(
+        f"INSERT INTO readings ({_OUT_COLUMNS}) SELECT {_SELECT_NEW.format(revision='0')} FROM ({select_sql})",  # noqa: S608
+        params,
+    ).fetchone()
+    return int(row[0]) if row is not None else 0
 
 
 def _rows_by_frame(batch: pa.Table) -> dict[int, int]:
