@@ -187,3 +187,22 @@ def test_nothing_new_is_no_run(stores: dict) -> None:
     with Application.open_for_writing(stores["db"], stores["config"]) as app:
         assert has_results(app.store)
         assert update(app).kind == "none"
+
+
+def test_the_alarms_read_stored_results_brought_up_to_date(stores: dict, tmp_path: Path) -> None:
+    from ultralow.app.ops.alarms import judged_hours
+
+    db = tmp_path / "alarms.duckdb"
+    shutil.copy(stores["db"], db)
+    nine = NEW + dt.timedelta(hours=1)  # 3 March 09:00: SO2 20 mg/m3 at O2 6 % -> corrected 20 (no correction)
+    _ingest(db, stores["config"], tmp_path / "d.csv", [
+        line for line in _lines(nine, 60) if line.startswith("MN0000000001")])
+    with Application.open_for_writing(db, stores["config"]) as app:
+        hours = judged_hours(app, ["u1"], NEW.date(), NEW.date())
+        kinds = [r["kind"] for r in app.store.con.sql("SELECT kind FROM result_runs ORDER BY run_id").to_arrow_table()
+                 .to_pylist()]
+    assert kinds[-1] == "hours"  # judged_hours ran an hours run first: only u1's new hour was judged
+    row = _row(hours, "u1", SO2, nine)
+    assert row["corrected_mg_m3"] == pytest.approx(20.0) and row["valid"] and not row["exceeded"]
+    assert _row(hours, "u1", SO2, NEW)["corrected_mg_m3"] == pytest.approx(62.5)  # the stored rows around it
+    assert set(hours["outlet_id"].to_pylist()) == {"u1"}

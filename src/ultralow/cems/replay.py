@@ -15,6 +15,7 @@ inputs (:class:`PlanMismatch`); the caller then records a plan for them.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +110,7 @@ class Plan:
     steps: list[Step]
     inputs: list[tuple[str, pa.Schema, str]]
     engine: RecordingEngine
+    timings: list[tuple[str, float]] = field(default_factory=list)  # of the last run: (statement, seconds)
 
     def run(self, tables: dict[str, pa.Table]) -> list[pa.Table]:
         """The fetched tables (guards left out), in the order they were recorded, for the inputs ``tables``
@@ -126,11 +128,15 @@ class Plan:
             con.complete()
             con.register(name, table)
         out = []
+        self.timings = []
         for step in self.steps:
+            began = time.perf_counter()
             if step.kind == "create":
                 con.execute(f'CREATE OR REPLACE TEMP TABLE "{step.name}" AS {step.sql}')
+                self.timings.append((step.name, time.perf_counter() - began))
                 continue
             result = con.sql(step.sql).to_arrow_table()
+            self.timings.append(("guard" if step.guard else "fetch", time.perf_counter() - began))
             if step.schema is not None:
                 result = result.cast(step.schema)
             if step.guard:
