@@ -141,6 +141,7 @@ def test_the_dashboard_in_chinese_at_zh_ops(ops_site: tuple[str, Store, object])
     assert sorted(h.split("Path=")[1].split(";")[0] for h in sessions) == ["/ops", "/zh/ops"]
     live = user.get("/zh/ops/live")
     assert "实时排放口" in live.text and "未处理报警" in live.text and "Live stacks" not in live.text
+    assert "viewer1 (查看员)" in live.text  # the role, a word of the data, shown translated
     assert 'href="/zh/ops/alarms"' in live.text and 'data-ops="/zh/ops"' in live.text
     assert 'href="/ops/live" hreflang="en"' in live.text  # the language switch: the same page in English
     assert "Live stacks" in user.get("/ops/live").text

@@ -75,6 +75,8 @@ environment.globals.update(factor_name=factor_name, flag_meaning=flag_meaning, l
 # what denied.html names besides a role (translated there)
 SAME_ORIGIN: Final = N_("same-origin request")
 KNOWN_OUTLET: Final = N_("a known outlet")
+# words that come from the data and are shown translated: roles (app.ops.users) and alarm kinds (app.ops.alarms)
+SHOWN_TRANSLATED: Final = (N_("viewer"), N_("operator"), N_("admin"), N_("exceedance"), N_("warning"))
 
 
 @dataclass

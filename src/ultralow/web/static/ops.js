@@ -85,7 +85,7 @@
     li.id = "live-alarm-" + m.alarm_id;
     var a = document.createElement("a");
     a.href = ops + "/alarms#alarm-" + m.alarm_id;
-    a.textContent = m.kind;
+    a.textContent = word(m.kind, m.kind);
     li.appendChild(a);
     li.appendChild(document.createTextNode(" " + m.outlet_id + " " + m.code + " " + m.hour.replace("T", " ").slice(0, 16) +
       ": " + Number(m.value_mg_m3).toFixed(2) + " mg/m³ (" + word("limit", "limit") + " " + m.limit_mg_m3 + ")"));
