@@ -206,3 +206,16 @@ def test_the_alarms_read_stored_results_brought_up_to_date(stores: dict, tmp_pat
     assert row["corrected_mg_m3"] == pytest.approx(20.0) and row["valid"] and not row["exceeded"]
     assert _row(hours, "u1", SO2, NEW)["corrected_mg_m3"] == pytest.approx(62.5)  # the stored rows around it
     assert set(hours["outlet_id"].to_pylist()) == {"u1"}
+
+
+def test_agreement_tolerates_only_summation_order() -> None:
+    from ultralow.app.results import agreement
+
+    hour = dt.datetime(2025, 12, 31, 23)
+    stored = pa.table({"outlet_id": ["a", "a"], "code": ["a21002", "a21026"], "hour": [hour, hour],
+                       "measured_mg_m3": [55.594500000000004, 24.0], "valid": [True, True]})
+    # the first differs in its last bits (relative 3e-16, the demo's case); the second by 1e-6 mg/m3
+    judged = pa.table({"outlet_id": ["a", "a"], "code": ["a21002", "a21026"], "hour": [hour, hour],
+                       "measured_mg_m3": [55.59450000000002, 24.000001], "valid": [True, True]})
+    assert agreement(stored, judged) == (1, 2)
+    assert agreement(stored, judged.set_column(4, "valid", pa.array([False, True]))) == (0, 2)
