@@ -372,11 +372,10 @@ def _minutes(con: Any, keys: pa.Table) -> pa.Table:
 
 def _marks(app: Any, ids: list[str], end: datetime) -> pa.Table | None:
     con = app.store.con
-    marks = None
-    if _table_exists(con, "mark_entries"):
-        marks = con.sql(f"SELECT {', '.join(_MARK_COLUMNS)} FROM marks WHERE list_contains(?, outlet_id)",  # noqa: S608
-                        params=[ids]).to_arrow_table()
-        marks = marks if marks.num_rows else None
+    # the marks view comes with migration 30, which every store opened here has
+    found = con.sql(f"SELECT {', '.join(_MARK_COLUMNS)} FROM marks WHERE list_contains(?, outlet_id)",  # noqa: S608
+                    params=[ids]).to_arrow_table()
+    marks = found if found.num_rows else None
     qa = qa_records(con, ids)
     if qa.num_rows:
         windows = qa_marks(qa, app.rules, end)
@@ -394,7 +393,10 @@ def update(app: Any, *, settle_after: bool = False, since: datetime | None = Non
     store: Store = app.store
     last = last_run(store)
     outlets = app.registry.outlets_table()
-    if since is None and (last is None or not has_results(store) or last["rules_hash"] != rules_digest()[0]
+    # a full run made result_hours in the transaction that recorded it (so no table lookup here)
+    full = last is not None and (last["kind"] == "full" or bool(
+        _one(store.con, "SELECT count(*) FROM result_runs WHERE kind = 'full'")[0]))
+    if since is None and (last is None or not full or last["rules_hash"] != rules_digest()[0]
                           or last["registry_hash"] != _registry_hash(outlets)):
         return rebuild(app, progress)
     started = time.perf_counter()
