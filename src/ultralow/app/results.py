@@ -210,12 +210,12 @@ def rebuild(app: Any, progress: Progress = no_progress) -> ResultsRun:
     progress("write", 0, hours.num_rows)
     with store.transaction() as con:
         run_id = _next_run_id(con)
-        # stored in time order: zone maps then keep an update's reads and deletes to the newest row groups
-        for name, table, order in (("result_hours", _stamp(hours, run_id, True), "hour"),
-                                   ("result_days", _stamp(days, run_id, None), "day"),
-                                   ("result_events", _stamp(events, run_id, None), "start")):
+        # in the engine's order (sorting 1.6 M hour rows by time cost 1.8 s more and the updates' reads filter
+        # on the hour column without it)
+        for name, table in (("result_hours", _stamp(hours, run_id, True)), ("result_days", _stamp(days, run_id, None)),
+                            ("result_events", _stamp(events, run_id, None))):
             register(con, "_ul_rows", table)
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _ul_rows ORDER BY {order}")  # noqa: S608
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _ul_rows")  # noqa: S608 - code constants
         done = ResultsRun(run_id, "full", len(ids), hours.num_rows, days.num_rows, events.num_rows,
                           time.perf_counter() - started, _cut_off(judgement), first, last,
                           judgement.inputs.get("provenance", {}).get("input_hash"))
