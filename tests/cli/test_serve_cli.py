@@ -21,6 +21,7 @@ from ultralow.loggers.client import RetryPolicy, VirtualLogger
 from ultralow.loggers.fleet import LoggerSpec, plan_fleet, run_fleet
 from ultralow.registry import SOURCE_TYPES
 from ultralow.store import Store
+from ultralow.store.local_api import find_server, request
 from ultralow.store.store import register
 
 LOGGERS = 50
@@ -134,6 +135,13 @@ def test_workers_store_and_acknowledge_and_stop_gracefully(tmp_path: Path) -> No
         assert len(server.events("listening")) == 3  # each worker, then the pool once all listen
         worker_pids = [int(str(e["pid"])) for e in server.events("worker_started")]
         assert len(worker_pids) == 2
+        # the local API answers for every worker: its background tasks, as it last reported them
+        info = find_server(db)
+        assert info is not None
+        health = request(info, "health", timeout_s=30)["health"]
+        assert set(health["tasks"]) == {"worker0.sweeper", "worker0.health", "worker1.sweeper", "worker1.health"}
+        assert all(task["state"] == "running" for task in health["tasks"].values())
+        assert health["writer"]["alive"] is True and health["writer"]["frames"] == total
     finally:
         assert server.terminate() == 0
     stopped = server.events("stopped")

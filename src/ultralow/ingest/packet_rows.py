@@ -180,6 +180,16 @@ class RowBuffer:
         self.received_us.append(self._instant_us(received_at))
         return n
 
+    def ranges(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """Earliest and latest data_time (microseconds) per (outlet_id, kind), as
+        :func:`ultralow.store.watermarks.group_ranges` finds them in the table, from one entry per packet
+        instead of one per row."""
+        out: dict[tuple[str, str], tuple[int, int]] = {}
+        for group, when in zip(zip(self.outlet_ids, self.kinds, strict=True), self.data_times_us, strict=True):
+            seen = out.get(group)
+            out[group] = (when, when) if seen is None else (min(seen[0], when), max(seen[1], when))
+        return out
+
     def _column(self, suffix: str) -> list[str | None]:
         return [s.get(suffix) for s in self.suffixes]
 

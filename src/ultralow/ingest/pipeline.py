@@ -103,7 +103,8 @@ class Pipeline:
                     QuarantineRow(rows[p].received_at, batch.sources[p], rows[p].peer, batch.locations[p],
                                   f"frame {mapping[p]}: {reason}", rows[p].raw)
                     for p, reason in batch.value_refusals if mapping[p] >= 0]
-                written = write_readings(con, readings, by_frame=True, marks=marks, distinct=batch.distinct)
+                written = write_readings(con, readings, by_frame=True, marks=marks, distinct=batch.distinct,
+                                         ranges=batch.ranges)
                 quarantined = [r for _, r in batch.refused] + values_refused
                 append_quarantine(con, self.store.next_ids("quarantine", len(quarantined)), quarantined)
             marks.raise_frames(frame_marks)  # committed: the bounds may rise

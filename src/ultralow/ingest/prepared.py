@@ -84,6 +84,8 @@ class PreparedBatch:
     value_refusals: list[tuple[int, str]] = field(default_factory=list)
     readings: pa.Table = field(default_factory=CANDIDATE_SCHEMA.empty_table)
     distinct: bool = True
+    # earliest and latest data_time (µs) per (outlet_id, kind) of the readings, for the store's watermarks
+    ranges: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # frames travel as columns (lists of plain values): pickling 2,000 dataclass instances one by one
@@ -92,7 +94,7 @@ class PreparedBatch:
         columns = ([r.received_at for r in f], [r.peer for r in f], [r.mn for r in f], [r.cn for r in f],
                    [r.qn for r in f], [r.raw for r in f], [r.data_time for r in f])
         return (_rebuild, (self.count, self.refused, self.positions, columns, self.sources, self.locations,
-                           self.candidates, self.value_refusals, self.readings, self.distinct))
+                           self.candidates, self.value_refusals, self.readings, self.distinct, self.ranges))
 
     @staticmethod
     def concat(batches: Sequence[PreparedBatch]) -> PreparedBatch:
@@ -118,6 +120,9 @@ class PreparedBatch:
             tables.append(table)
             out.distinct = out.distinct and batch.distinct
             out.count += batch.count
+            for group, (low, high) in batch.ranges.items():
+                seen = out.ranges.get(group)
+                out.ranges[group] = (low, high) if seen is None else (min(seen[0], low), max(seen[1], high))
         out.readings = pa.concat_tables(tables)
         # rows of different batches may share a key (an MN on two connections): only the writer can tell
         out.distinct = out.distinct and len(batches) == 1
@@ -126,10 +131,11 @@ class PreparedBatch:
 
 def _rebuild(count: int, refused: list[tuple[int, QuarantineRow]], positions: list[int],
              columns: tuple[list[Any], ...], sources: list[str], locations: list[str | None], candidates: list[int],
-             value_refusals: list[tuple[int, str]], readings: pa.Table, distinct: bool) -> PreparedBatch:
+             value_refusals: list[tuple[int, str]], readings: pa.Table, distinct: bool,
+             ranges: dict[tuple[str, str], tuple[int, int]]) -> PreparedBatch:
     frames = [FrameRow(*values) for values in zip(*columns, strict=True)]
     return PreparedBatch(count, refused, positions, frames, sources, locations, candidates, value_refusals,
-                         readings, distinct)
+                         readings, distinct, ranges)
 
 
 def prepare(registry: Registry, tables: CodeTables, items: Sequence[Received]) -> PreparedBatch:
@@ -159,6 +165,7 @@ def prepare(registry: Registry, tables: CodeTables, items: Sequence[Received]) -
         batch.candidates.append(rows)
     if len(buffer):
         batch.readings = buffer.table()
+        batch.ranges = buffer.ranges()
     batch.distinct = buffer.distinct
     return batch
 

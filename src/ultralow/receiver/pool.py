@@ -29,6 +29,7 @@ import pickle
 import queue
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -86,10 +87,13 @@ class WriterLink:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._sending = threading.Lock()  # batches from the writer thread, health from the event loop
 
     def send(self, payload: object) -> None:
+        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            self._conn.send_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+            with self._sending:
+                self._conn.send_bytes(data)
         except OSError as exc:
             raise WriterError(f"the writer process is gone: {exc}") from exc
 
@@ -140,7 +144,7 @@ class RemoteBatchWriter(BatchWriter[WriteItem, Token, "Outcome | None"]):
                 tokens = [token for _, _, token in batch]
                 self._slots.acquire()
                 try:
-                    self._link.send(self._encode(items))
+                    self._link.send(self._encode(items))  # ("batch", prepared frames, quarantine rows)
                 except Exception as exc:
                     self._slots.release()
                     self._failed(tokens, items, exc)
@@ -197,10 +201,21 @@ class WorkerReceiver(Receiver):
     def _no_accept(items: Sequence[Any]) -> Any:  # pragma: no cover - the remote writer replaces it
         raise NotImplementedError
 
-    def _encode(self, items: list[WriteItem]) -> tuple[PreparedBatch | None, list[QuarantineRow]]:
+    def _encode(self, items: list[WriteItem]) -> tuple[str, PreparedBatch | None, list[QuarantineRow]]:
         frames = [item for item in items if isinstance(item, Received)]
         rows = [item for item in items if isinstance(item, QuarantineRow)]
-        return (prepare(self.registry, self.tables, frames) if frames else None), rows
+        return "batch", (prepare(self.registry, self.tables, frames) if frames else None), rows
+
+    def _health_round(self) -> None:
+        super()._health_round()
+        self.report_health()
+
+    def report_health(self) -> None:
+        """Tell the writer process this worker's health (its local API answers for all workers)."""
+        try:
+            self.link.send(("health", self.health(), []))
+        except WriterError:
+            pass  # the writer is gone; this process goes with it
 
     def _new_writer(self, loop: asyncio.AbstractEventLoop) -> BatchWriter[WriteItem, Token, Outcome | None]:
         return RemoteBatchWriter(self.link, self._encode, self._settle, loop,
@@ -236,9 +251,21 @@ def run_worker(spec: WorkerSpec, conn: Connection, parent: int) -> None:
             conn.send_bytes(pickle.dumps(("failed", f"{type(exc).__name__}: {exc}")))
             return
         conn.send_bytes(pickle.dumps(("listening", receiver.port)))
+        receiver.report_health()  # a first report: the writer's health shows this worker at once
         await task
 
     uvloop.run(main())
+
+
+def _add_counts(into: dict[str, Any], report: dict[str, Any]) -> None:
+    """Sum the numbers of ``report`` into ``into``, recursing into dicts (other values: the last wins)."""
+    for key, value in report.items():
+        if isinstance(value, dict):
+            _add_counts(into.setdefault(key, {}), value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            into[key] = into.get(key, 0) + value
+        else:
+            into[key] = value
 
 
 # -- writer process ------------------------------------------------------------------------------------
@@ -248,6 +275,8 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     reader: threading.Thread | None = None
+    health: dict[str, Any] | None = None  # as the worker last reported it
+    health_at: float = 0.0
 
 
 class WorkerPool:
@@ -276,6 +305,7 @@ class WorkerPool:
         self._stopping = False
         self._committer = threading.Thread(target=self._commit_loop, name="ultralow-pool-writer", daemon=True)
         self._empty = CANDIDATE_SCHEMA.empty_table()
+        self._switch_interval_s: float | None = None  # the interpreter's, restored by stop()
 
     @property
     def listening(self) -> bool:
@@ -283,6 +313,11 @@ class WorkerPool:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
+        if self.limits.gil_switch_interval_s > 0:
+            # the commit thread releases the GIL in every DuckDB call and must get it back from the reader
+            # threads unpickling the next batches: as in the in-process receiver, a short switch interval
+            self._switch_interval_s = sys.getswitchinterval()
+            sys.setswitchinterval(self.limits.gil_switch_interval_s)
         # hold the port (bound, not listening: not in the kernel's group of listeners) so that port 0 gives
         # every worker the same port
         holder = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
@@ -338,6 +373,8 @@ class WorkerPool:
         if self._committer.is_alive():
             await asyncio.get_running_loop().run_in_executor(None, self._committer.join)
         self.events.emit("stopped", protocol="hj212", workers=self.size, frames=self.frames, commits=self.commits)
+        if self._switch_interval_s is not None:
+            sys.setswitchinterval(self._switch_interval_s)
 
     async def _end_workers(self) -> None:
         loop = asyncio.get_running_loop()
@@ -353,20 +390,39 @@ class WorkerPool:
                 await loop.run_in_executor(None, worker.reader.join)
 
     def health(self) -> dict[str, Any]:
-        return {"workers": {w.index: {"alive": w.process.is_alive(), "pid": w.process.pid} for w in self.workers},
+        """The writer's state and every worker's last report: tasks named ``worker<i>.<task>`` (a worker
+        that died, or stopped reporting for three health intervals, shows as such), counters summed."""
+        now = time.monotonic()
+        tasks: dict[str, Any] = {}
+        totals: dict[str, Any] = {}
+        workers: dict[str, Any] = {}
+        for worker in self.workers:
+            alive = worker.process.is_alive()
+            report = worker.health or {}
+            age = round(now - worker.health_at, 1) if worker.health is not None else None
+            stale = age is None or age > 3 * self.limits.health_interval_s
+            workers[str(worker.index)] = {"alive": alive, "pid": worker.process.pid, "reported_age_s": age}
+            for name, task in report.get("tasks", {}).items():
+                state = task["state"] if alive and not stale else ("unreported" if alive else "stopped")
+                tasks[f"worker{worker.index}.{name}"] = {**task, "state": state}
+            _add_counts(totals, {k: v for k, v in report.items() if k not in ("tasks", "writer")})
+        return {"workers": workers, "tasks": tasks,
                 "writer": {"alive": self._committer.is_alive(), "queued": len(self._queue),
                            "batches": self.batches, "commits": self.commits, "failed_commits": self.failed_commits,
-                           "commit_seconds": round(self.commit_s, 3)},
-                "frames": self.frames}
+                           "commit_seconds": round(self.commit_s, 3), "frames": self.frames},
+                **totals}
 
     # -- threads -------------------------------------------------------------------------------------
     def _read_loop(self, worker: _Worker) -> None:
         """Reader thread of one worker's pipe: its requests to the commit queue, until it exits."""
         while True:
             try:
-                batch, rows = pickle.loads(worker.conn.recv_bytes())  # noqa: S301 - our own worker
+                kind, batch, rows = pickle.loads(worker.conn.recv_bytes())  # noqa: S301 - our own worker
             except (EOFError, OSError):
                 return
+            if kind == "health":
+                worker.health, worker.health_at = batch, time.monotonic()
+                continue
             with self._cond:
                 self._queue.append((worker, batch, rows))
                 self._cond.notify()
