@@ -15,6 +15,7 @@ inputs (:class:`PlanMismatch`); the caller then records a plan for them.
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,8 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from ultralow.cems.engine import Engine
+
+_SERIALS = itertools.count(1)
 
 
 class PlanMismatch(RuntimeError):
@@ -53,6 +56,7 @@ class RecordingEngine(Engine):
     """A DuckDB :class:`Engine` that keeps the statements it runs (see the module docstring)."""
 
     every_cut: bool = True  # small cuts a replay can reuse while their inputs stay the same
+    serial: int = field(default_factory=lambda: next(_SERIALS))
     steps: list[Step] = field(default_factory=list)
     inputs: list[tuple[str, pa.Schema, str]] = field(default_factory=list)
     roles: dict[int, str] = field(default_factory=dict)
@@ -74,7 +78,7 @@ class RecordingEngine(Engine):
 
     def materialize(self, name: str, expr: ir.Table) -> ir.Table:
         self._count += 1
-        unique = f"ul_plan_{name}_{self._count}"
+        unique = f"ul_plan{self.serial}_{name}_{self._count}"  # plans never share a table
         self._keep.append(expr)
         self.con._run_pre_execute_hooks(expr)
         sql = str(self.con.compile(expr))
