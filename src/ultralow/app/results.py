@@ -52,7 +52,7 @@ from ultralow.cems.qa import qa_marks
 from ultralow.cems.rates import days as day_rows
 from ultralow.cems.replay import Plan, PlanMismatch, RecordingEngine
 from ultralow.store import Store
-from ultralow.store.store import register
+from ultralow.store.store import register, unregister
 
 RESULT_TABLES = ("result_hours", "result_days", "result_events")
 # the hour columns an hours run leaves provisional (they read beyond the hour); settle makes them final
@@ -216,6 +216,7 @@ def rebuild(app: Any, progress: Progress = no_progress) -> ResultsRun:
                             ("result_events", _stamp(events, run_id, None))):
             register(con, "_ul_rows", table)
             con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _ul_rows")  # noqa: S608 - code constants
+            unregister(con, "_ul_rows")  # the view would keep the year's rows in memory
         done = ResultsRun(run_id, "full", len(ids), hours.num_rows, days.num_rows, events.num_rows,
                           time.perf_counter() - started, _cut_off(judgement), first, last,
                           judgement.inputs.get("provenance", {}).get("input_hash"))
@@ -542,6 +543,8 @@ def settle(app: Any, progress: Progress = no_progress) -> ResultsRun:
         con.execute("DELETE FROM result_days AS r USING _ul_ids AS i WHERE r.outlet_id = i.outlet_id AND r.day >= ?",
                     [period.start])
         con.execute("INSERT INTO result_days BY NAME SELECT * FROM _ul_new_days")
+        unregister(con, "_ul_new")  # the views would keep the settled rows in memory
+        unregister(con, "_ul_new_days")
         affected = con.sql("SELECT DISTINCT outlet_id, code FROM result_hours AS h SEMI JOIN _ul_ids AS i "
                            "ON h.outlet_id = i.outlet_id").to_arrow_table()
         _, events = judge.days_and_events(hours.slice(0, 0), _event_hours(con, affected))
