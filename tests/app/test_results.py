@@ -233,3 +233,16 @@ def test_a_mark_entered_later_makes_its_hours_dirty(stores: dict, tmp_path: Path
         row = _row(hours, "u2", SO2, hour)
         assert row["valid"] is False and row["mark_type"] == "maintenance"
     assert _row(hours, "u2", SO2, dt.datetime(2025, 3, 2, 16))["valid"] is True
+
+
+def test_agreement_tolerates_only_summation_order() -> None:
+    from ultralow.app.results import agreement
+
+    hour = dt.datetime(2025, 12, 31, 23)
+    stored = pa.table({"outlet_id": ["a", "a"], "code": ["a21002", "a21026"], "hour": [hour, hour],
+                       "measured_mg_m3": [55.594500000000004, 24.0], "valid": [True, True]})
+    # the first differs in its last bits (relative 3e-16, the demo's case); the second by 1e-6 mg/m3
+    judged = pa.table({"outlet_id": ["a", "a"], "code": ["a21002", "a21026"], "hour": [hour, hour],
+                       "measured_mg_m3": [55.59450000000002, 24.000001], "valid": [True, True]})
+    assert agreement(stored, judged) == (1, 2)
+    assert agreement(stored, judged.set_column(4, "valid", pa.array([False, True]))) == (0, 2)
