@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import os
 import resource
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,7 +37,8 @@ import uvloop
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "cli"))
 from serve_process import ServeProcess  # noqa: E402 - a test harness, not part of the package
 
-from ultralow.hj212 import StreamFramer, decode_frame
+from ultralow.hj212 import decode, reply_to
+from ultralow.hj212.replies import build_9014
 from ultralow.ingest import Outcome, Received
 from ultralow.loggers.packets import LoggerIdentity, minute_packets
 from ultralow.loggers.signals import minute_series, outlet_seed
@@ -56,21 +60,36 @@ def mn_of(i: int) -> str:
 def registry_text(count: int) -> str:
     # every connection comes from 127.0.0.1 and connects before it sends: above the per-address bound
     # for unauthenticated connections, which protects a real receiver from one address's flood
-    parts = [f'[settings]\nmax_unauthenticated_per_address = {count + 100}\nmax_unauthenticated = {count + 100}\n',
+    # (twice over: with workers each enforces its share of a bound, and the kernel's spread is uneven)
+    parts = [f'[settings]\nmax_unauthenticated_per_address = {2 * count + 100}\n'
+             f'max_unauthenticated = {2 * count + 100}\n',
              '[[bases]]\nid = "bench"\nname = "Benchmark base"\ncountry = "CN"\n']
     parts += [f'[[outlets]]\nid = "o{i:05d}"\nbase = "bench"\nname = "Outlet {i}"\nmn = "{mn_of(i)}"\n'
               f'pw = "123456"\nsource_type = "coal_boiler"\nlimit_sets = []\n' for i in range(count)]
     return "\n".join(parts)
 
 
-def prepare(connections: int, per_connection: int) -> list[list[tuple[str, bytes]]]:
-    """Pre-encoded (QN, frame) lists, one per connection, from the loggers' own signal model and encoder."""
+def prepare(connections: int, per_connection: int) -> list[list[tuple[bytes, bytes]]]:
+    """Pre-encoded (frame, the 9014 it is owed) lists, one per connection, from the loggers' own signal
+    model and encoder and the codec's reply builder.
+
+    The replies are built here, before the clock starts, so that during the run the load generator checks
+    an acknowledgement by comparing bytes (the exact 9014 for a frame it sent: QN, MN, PW, Flag and CRC)
+    instead of decoding it: that halved its CPU per packet, which it takes from the server's two cores.
+    """
     out = []
     for i in range(connections):
         seed = outlet_seed(1, f"o{i:05d}")
         series = minute_series("coal_boiler", datetime(2025, 3, 3), per_connection, seed)
         packets = minute_packets(series, LoggerIdentity(mn_of(i), "123456", qn_ms=seed % 1000), split=False)
-        out.append([(p.qn, p.frame) for p in packets])
+        template = decode(packets[0].frame)  # same MN, PW and Flag throughout: only the QN differs
+        pairs = []
+        for p in packets:
+            reply = build_9014(dataclasses.replace(template, qn=p.qn))
+            pairs.append((p.frame, reply))
+        if reply_to(decode(packets[-1].frame)) != pairs[-1][1]:  # the shortcut agrees with the codec
+            raise SystemExit("the pre-built 9014 differs from the codec's reply_to")
+        out.append(pairs)
     return out
 
 
@@ -88,13 +107,13 @@ class Tally:
 class LoadConnection(asyncio.Protocol):
     """One logger: sends its next frame when an acknowledgement frees a slot in its window."""
 
-    def __init__(self, frames: list[tuple[str, bytes]], window: int, tally: Tally) -> None:
+    def __init__(self, frames: list[tuple[bytes, bytes]], window: int, tally: Tally) -> None:
         self.frames = frames
         self.window = window
         self.tally = tally
-        self.framer = StreamFramer(max_segment=1024)
+        self.buffer = b""
         self.next = 0
-        self.pending: dict[str, float] = {}
+        self.pending: dict[bytes, float] = {}  # the 9014 owed -> when its frame was sent
         self.transport: asyncio.Transport | None = None
         self.done = asyncio.get_running_loop().create_future()
 
@@ -110,16 +129,17 @@ class LoadConnection(asyncio.Protocol):
             if not self.pending and not self.done.done():
                 self.done.set_result(None)
             return
-        qn, frame = self.frames[self.next]
+        frame, reply = self.frames[self.next]
         self.next += 1
-        self.pending[qn] = time.monotonic()
+        self.pending[reply] = time.monotonic()
         assert self.transport is not None
         self.transport.write(frame)
 
     def data_received(self, data: bytes) -> None:
-        for frame in self.framer.feed(data):
-            packet = decode_frame(frame)  # an ack counts only if it is a valid 9014 for a QN we sent
-            sent_at = self.pending.pop(packet.qn or "", None) if packet.ok and packet.cn == "9014" else None
+        *replies, self.buffer = (self.buffer + data).split(b"\r\n")
+        for reply in replies:
+            # an ack counts only if it is, byte for byte, the 9014 owed for a frame we sent
+            sent_at = self.pending.pop(reply + b"\r\n", None)
             if sent_at is None:
                 self.tally.bad_replies += 1
                 continue
@@ -135,8 +155,25 @@ class LoadConnection(asyncio.Protocol):
             self.done.set_result(None)
 
 
-async def drive(port: int, frames: list[list[tuple[str, bytes]]], window: int, seconds: float,
-                server_pid: int) -> tuple[Tally, int]:
+def server_processes(pids: Sequence[int]) -> list[psutil.Process]:
+    """The server's processes: each given one and its children (``serve --workers``)."""
+    out = []
+    for pid in pids:
+        process = psutil.Process(pid)
+        out += [process, *process.children(recursive=True)]
+    return out
+
+
+def rss_of(processes: Sequence[psutil.Process]) -> int:
+    return sum(p.memory_info().rss for p in processes)
+
+
+def cpu_of(processes: Sequence[psutil.Process]) -> float:
+    return sum(sum(p.cpu_times()[:2]) for p in processes)
+
+
+async def drive(port: int, frames: list[list[tuple[bytes, bytes]]], window: int, seconds: float,
+                server_pids: Sequence[int]) -> tuple[Tally, int]:
     loop = asyncio.get_running_loop()
     tally = Tally()
     conns = []
@@ -144,19 +181,17 @@ async def drive(port: int, frames: list[list[tuple[str, bytes]]], window: int, s
         made = await asyncio.gather(*(loop.create_connection(lambda f=f: LoadConnection(f, window, tally),
                                                              "127.0.0.1", port) for f in frames[chunk:chunk + 100]))
         conns += [protocol for _, protocol in made]
-    server = psutil.Process(server_pid)
-    peak_rss = server.memory_info().rss
-    cpu = server.cpu_times()
-    tally.server_cpu_s = -(cpu.user + cpu.system)
+    server = server_processes(server_pids)
+    peak_rss = rss_of(server)
+    tally.server_cpu_s = -cpu_of(server)
     tally.started = time.monotonic()
     tally.stop_sending = tally.started + seconds
     for conn in conns:
         conn.start()
     while time.monotonic() < tally.stop_sending:
         await asyncio.sleep(0.25)
-        peak_rss = max(peak_rss, server.memory_info().rss)
-    cpu = server.cpu_times()
-    tally.server_cpu_s += cpu.user + cpu.system
+        peak_rss = max(peak_rss, rss_of(server))
+    tally.server_cpu_s += cpu_of(server)
     await asyncio.wait([c.done for c in conns], timeout=10)
     for conn in conns:
         if conn.transport is not None:
@@ -172,20 +207,22 @@ def report(label: str, tally: Tally, seconds: float, rss: int) -> dict[str, floa
     # CPU per acknowledgement depends far less on what else the machine runs than the rate does
     cpu_per_ack_us = tally.server_cpu_s / tally.acked_in_window * 1e6 if tally.acked_in_window else float("nan")
     print(f"  {label}: {rate:,.0f} packets/s acknowledged, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
-          f"server peak RSS {rss / 2**20:,.0f} MiB, server CPU {tally.server_cpu_s:.1f} s "
+          f"server peak RSS {rss / 2**20:,.0f} MiB (all its processes), server CPU {tally.server_cpu_s:.1f} s "
           f"= {cpu_per_ack_us:.0f} us per acknowledged packet "
           f"({tally.acked:,} acks in all, {tally.bad_replies} stray replies)")
     return {"rate": rate, "p50": p50, "p99": p99, "rss": rss, "cpu_per_ack_us": cpu_per_ack_us}
 
 
-def serve_without_store(port_file: str, max_connections: int, batch_ms: float) -> None:
-    """Baseline server process: the receiver answering from the codec, storing nothing."""
+def serve_without_store(port_file: str, max_connections: int, batch_ms: float, port: int) -> None:
+    """Baseline server process: the receiver answering from the codec, storing nothing (one of several
+    on ``port`` when the durable run has workers)."""
     def accept(items: list[Received]) -> list[Outcome]:
         return [Outcome("stored") for _ in items]
 
     limits = ReceiverLimits(max_connections=max_connections, batch_interval_s=batch_ms / 1000)
-    receiver = Receiver(accept, port=0, limits=limits,  # type: ignore[arg-type]
-                        events=EventLog(stream=open("/dev/null", "w")))  # noqa: SIM115
+    receiver = Receiver(accept, port=port, limits=limits,  # type: ignore[arg-type]
+                        events=EventLog(stream=open("/dev/null", "w")),  # noqa: SIM115
+                        reuse_port=port != 0)
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -209,18 +246,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--window", type=int, default=1, help="packets in flight per connection")
     parser.add_argument("--batch-ms", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="receiving processes: `serve --workers`, and as many baseline processes on one port")
     parser.add_argument("--serve-baseline", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--target", help="PORT:PID of a receiver already running (e.g. under a profiler): "
                         "drive it only, no baseline; its registry must be registry_text(--connections)")
     args = parser.parse_args()
     if args.serve_baseline:
-        serve_without_store(args.serve_baseline, args.connections + 100, args.batch_ms)
+        serve_without_store(args.serve_baseline, 2 * args.connections + 100, args.batch_ms, args.port)
         return
     if args.target:
         port, pid = (int(x) for x in args.target.split(":"))
         per_connection = max(30, int(TARGET_PER_S * 2 * args.seconds / args.connections) + 10)
         frames = prepare(args.connections, per_connection)
-        tally, rss = uvloop.run(drive(port, frames, args.window, args.seconds, pid))
+        tally, rss = uvloop.run(drive(port, frames, args.window, args.seconds, [pid]))
         report("target receiver", tally, args.seconds, rss)
         return
 
@@ -228,7 +268,7 @@ def main() -> None:
     per_connection = max(30, int(TARGET_PER_S * 2 * args.seconds / args.connections) + 10)
     started = time.monotonic()
     frames = prepare(args.connections, per_connection)
-    sizes = [len(f) for conn in frames for _, f in conn]
+    sizes = [len(f) for conn in frames for f, _ in conn]
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before the runs "
           "(other work on the machine slows both runs)")
     print(f"receiver_load: {args.connections} connections, window {args.window}, {args.seconds:g} s each run, "
@@ -237,34 +277,44 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="ultralow-bench-") as tmp:
         work = Path(tmp)
-        # baseline: same load, receiver without a store, in its own process
-        port_file = work / "baseline.port"
-        baseline = subprocess.Popen([sys.executable, __file__, "--serve-baseline", str(port_file),
-                                     "--connections", str(args.connections), "--batch-ms", str(args.batch_ms)])
+        # baseline: same load, receiver without a store, in its own process (as many as --workers, on one
+        # port, like the workers of the durable run)
+        holder = socket.socket()
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        holder.bind(("127.0.0.1", 0))  # bound, never listening: the baselines' common port
+        port = holder.getsockname()[1] if args.workers > 1 else 0
+        port_files = [work / f"baseline-{i}.port" for i in range(args.workers)]
+        baselines = [subprocess.Popen([sys.executable, __file__, "--serve-baseline", str(port_file),
+                                       "--connections", str(args.connections), "--batch-ms", str(args.batch_ms),
+                                       "--port", str(port)]) for port_file in port_files]
         try:
-            while not port_file.exists() or not port_file.read_text():
-                if baseline.poll() is not None:
-                    raise SystemExit("baseline server died")
-                time.sleep(0.05)
+            for port_file, baseline in zip(port_files, baselines, strict=True):
+                while not port_file.exists() or not port_file.read_text():
+                    if baseline.poll() is not None:
+                        raise SystemExit("baseline server died")
+                    time.sleep(0.05)
+            holder.close()
             cpu0 = cpu_seconds()
-            tally, rss = uvloop.run(drive(int(port_file.read_text()), frames, args.window, args.seconds,
-                                          baseline.pid))
+            tally, rss = uvloop.run(drive(int(port_files[0].read_text()), frames, args.window, args.seconds,
+                                          [b.pid for b in baselines]))
             base_cpu = cpu_seconds() - cpu0
         finally:
-            baseline.terminate()
-            baseline.wait(30)
+            for baseline in baselines:
+                baseline.terminate()
+                baseline.wait(30)
         base = report("baseline, receiver without store", tally, args.seconds, rss)
         print(f"    load generator CPU {base_cpu:.1f} s for the run")
 
         config = work / "ultralow.toml"
         config.write_text(registry_text(args.connections), encoding="utf-8")
         db = work / "bench.duckdb"
+        # twice the connections: with workers each enforces its share, and the kernel's spread is uneven
         server = ServeProcess(db, config, work / "serve.log",
-                              extra_args=("--no-web", "--max-connections", str(args.connections + 100),
-                                          "--batch-ms", str(args.batch_ms))).start()
+                              extra_args=("--no-web", "--max-connections", str(2 * args.connections + 100),
+                                          "--batch-ms", str(args.batch_ms), "--workers", str(args.workers))).start()
         try:
             cpu0 = cpu_seconds()
-            tally, rss = uvloop.run(drive(server.port, frames, args.window, args.seconds, server.pid))
+            tally, rss = uvloop.run(drive(server.port, frames, args.window, args.seconds, [server.pid]))
             real_cpu = cpu_seconds() - cpu0
             wal = db.with_name(db.name + ".wal")
             wal_bytes = wal.stat().st_size if wal.exists() else 0

@@ -11,7 +11,7 @@ a large LLLL, sub-packets with PNUM 999,999,999, and random bytes. At the end th
 - quarantine stayed bounded (rows and bytes printed) and the server's RSS stayed below 1 GiB;
 - the background tasks ran throughout (health through the local API) and SIGTERM exits 0.
 
-    python tools/soak.py [--minutes 5] [--loggers 60]
+    python tools/soak.py [--minutes 5] [--loggers 60] [--workers 1]
 
 Exit 0 when every check holds, 1 otherwise. Loopback only; the server runs in its own process.
 """
@@ -163,12 +163,25 @@ class Attack:
             self.close(writer)
 
 
+def rss(processes: list[psutil.Process]) -> int:
+    """Resident memory of the server's processes (a worker that exited counts 0)."""
+    total = 0
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
 async def soak(args: argparse.Namespace, work: Path) -> int:
     config = work / "ultralow.toml"
     config.write_text(registry(args.loggers), encoding="utf-8")
     db = work / "soak.duckdb"
-    server = ServeProcess(db, config, work / "serve.log", extra_args=("--no-web",)).start()
+    server = ServeProcess(db, config, work / "serve.log",
+                          extra_args=("--no-web", "--workers", str(args.workers))).start()
     process = psutil.Process(server.pid)
+    processes = [process, *process.children(recursive=True)]  # serve --workers: the workers too
     started = time.monotonic()
     until = started + args.minutes * 60
     attack = Attack(server.port, until)
@@ -181,7 +194,7 @@ async def soak(args: argparse.Namespace, work: Path) -> int:
     )]
     loggers: list[VirtualLogger] = []
     total = rounds = unacked = 0
-    peak_rss = process.memory_info().rss
+    peak_rss = rss(processes)
     start = datetime(2025, 3, 3, 0, 0)
     specs = [LoggerSpec(f"s{i:03d}", f"3303{i:020d}", str(200000 + i), SOURCE_TYPES[i % len(SOURCE_TYPES)], start)
              for i in range(args.loggers)]
@@ -195,14 +208,14 @@ async def soak(args: argparse.Namespace, work: Path) -> int:
                                               RetryPolicy(timeout_s=5.0, retries=3), give_up_after_s=300.0,
                                               loggers_out=loggers))
         while not fleet.done():
-            peak_rss = max(peak_rss, process.memory_info().rss)
+            peak_rss = max(peak_rss, rss(processes))
             await asyncio.sleep(0.5)
         report = fleet.result()
         unacked += report.totals()["unacked"]
         rounds += 1
         print(f"round {rounds}: {sum(len(p.packets) for p in plans):,} packets, "
               f"unacked {report.totals()['unacked']}, {time.monotonic() - started:.0f} s, "
-              f"server RSS {process.memory_info().rss / 2**20:,.0f} MiB", flush=True)
+              f"server RSS {rss(processes) / 2**20:,.0f} MiB", flush=True)
     for task in hostile:
         task.cancel()
     await asyncio.gather(*hostile, return_exceptions=True)
@@ -225,7 +238,8 @@ async def soak(args: argparse.Namespace, work: Path) -> int:
     print(f"  hostile: {dict(attack.counts)}")
     print(f"  store: acknowledged frames stored once {once:,}, missing or duplicated {other:,}")
     print(f"  quarantine: {rows:,} rows, {raw_bytes / 2**20:,.1f} MiB raw ({dict(kinds)})")
-    print(f"  server: peak RSS {peak_rss / 2**20:,.0f} MiB, SIGTERM exit {code}")
+    print(f"  server: {args.workers} receiving process(es), peak RSS {peak_rss / 2**20:,.0f} MiB (all processes), "
+          f"SIGTERM exit {code}")
     print(f"  health: {health.get('tasks')}, refused {health.get('refused')}, evicted {health.get('evicted')}, "
           f"auth {health.get('auth')}, quarantine {health.get('quarantine')}")
     print(f"  load average at the end: {os.getloadavg()[0]:.1f} (a shared machine slows everything)")
@@ -249,6 +263,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--loggers", type=int, default=60)
     parser.add_argument("--drippers", type=int, default=200, help="dripping connections from one address")
+    parser.add_argument("--workers", type=int, default=1, help="receiving processes (serve --workers)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ultralow-soak-") as tmp:
         sys.exit(asyncio.run(soak(args, Path(tmp))))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ from ultralow.loggers.client import RetryPolicy, VirtualLogger
 from ultralow.loggers.fleet import LoggerSpec, plan_fleet, run_fleet
 from ultralow.registry import SOURCE_TYPES
 from ultralow.store import Store
+from ultralow.store.local_api import find_server, request
 from ultralow.store.store import register
 
 LOGGERS = 50
@@ -42,11 +44,14 @@ def specs(count: int, start: datetime) -> list[LoggerSpec]:
 
 
 @pytest.mark.slow
-def test_zero_loss_across_a_sigkill_of_the_receiver(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_zero_loss_across_a_sigkill_of_the_receiver(tmp_path: Path, workers: int) -> None:
     config = tmp_path / "ultralow.toml"
     config.write_text(fleet_registry(LOGGERS), encoding="utf-8")
     db = tmp_path / "zero-loss.duckdb"
-    server = ServeProcess(db, config, tmp_path / "serve.log", extra_args=("--batch-ms", "10")).start()
+    # with workers the SIGKILL hits the writer process, which holds the store; its workers die with it
+    pool = ("--workers", "2", "--no-web") if workers > 1 else ()
+    server = ServeProcess(db, config, tmp_path / "serve.log", extra_args=("--batch-ms", "10", *pool)).start()
     port = server.port
     # one hour of 2011/2051/2061 from 50 loggers, with link outages (backfilled) on top of the crash
     plans = plan_fleet(specs(LOGGERS, datetime(2025, 3, 3, 10, 0)), seed=7, minutes=60, drops_per_day=24.0)
@@ -66,7 +71,7 @@ def test_zero_loss_across_a_sigkill_of_the_receiver(tmp_path: Path) -> None:
         acked_before_crash = sum(lg.stats.acked for lg in loggers)
         await asyncio.sleep(0.5)  # the loggers notice, retry and back off against a closed port
         restarted.append(await loop.run_in_executor(
-            None, ServeProcess(db, config, tmp_path / "serve.log", port=port).start))
+            None, ServeProcess(db, config, tmp_path / "serve.log", port=port, extra_args=pool).start))
         report = await fleet
         assert report.totals()["unacked"] == 0
         return acked_before_crash
@@ -112,6 +117,41 @@ def test_sigterm_stops_gracefully(tmp_path: Path) -> None:
     assert server.terminate() == 0
     (stopped,) = server.events("stopped")
     assert stopped["frames"] == 0
+
+
+def test_workers_store_and_acknowledge_and_stop_gracefully(tmp_path: Path) -> None:
+    """``--workers 2``: two receiving processes on one port, this process commits; what was acknowledged
+    is stored, and SIGTERM stops the workers, then the writer, with exit code 0."""
+    config = tmp_path / "ultralow.toml"
+    config.write_text(fleet_registry(4), encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    server = ServeProcess(db, config, tmp_path / "serve.log", extra_args=("--workers", "2", "--no-web")).start()
+    plans = plan_fleet(specs(4, datetime(2025, 3, 3, 10, 0)), seed=3, minutes=10, drops_per_day=0.0)
+    total = sum(len(plan.packets) for plan in plans)  # no link drops: each packet is sent and acknowledged once
+    try:
+        report = asyncio.run(run_fleet(plans, "127.0.0.1", server.port, "fast", RetryPolicy(timeout_s=5.0, retries=3),
+                                       give_up_after_s=60.0))
+        assert report.totals()["unacked"] == 0
+        assert len(server.events("listening")) == 3  # each worker, then the pool once all listen
+        worker_pids = [int(str(e["pid"])) for e in server.events("worker_started")]
+        assert len(worker_pids) == 2
+        # the local API answers for every worker: its background tasks, as it last reported them
+        info = find_server(db)
+        assert info is not None
+        health = request(info, "health", timeout_s=30)["health"]
+        assert set(health["tasks"]) == {"worker0.sweeper", "worker0.health", "worker1.sweeper", "worker1.health"}
+        assert all(task["state"] == "running" for task in health["tasks"].values())
+        assert health["writer"]["alive"] is True and health["writer"]["frames"] == total
+    finally:
+        assert server.terminate() == 0
+    stopped = server.events("stopped")
+    assert sorted(str(e.get("worker", "writer")) for e in stopped) == ["0", "1", "writer"]
+    assert sum(int(str(e["acked"])) for e in stopped if "worker" in e) == total
+    for pid in worker_pids:  # the workers are gone too
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    with Store(db, read_only=True) as store:
+        assert store.con.execute("SELECT count(*) FROM raw_frames").fetchone() == (total,)
 
 
 def test_the_site_reports_the_receivers_health(tmp_path: Path) -> None:

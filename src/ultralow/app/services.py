@@ -26,7 +26,7 @@ import pyarrow as pa
 from ultralow.app.hours_export import HoursExport, export_hours
 from ultralow.app.judging import Judgement, Progress, data_span, duck_engine, judge_store, no_progress
 from ultralow.app.period import DataSpan, derive_period
-from ultralow.app.problems import UsageProblem
+from ultralow.app.problems import StoreMissing, UsageProblem
 from ultralow.app.setup import (
     lift_memory_cap,
     memory_capped_by_default,
@@ -58,6 +58,21 @@ class Application:
         """The store at ``db`` read-only (StoreMissing when absent: nothing is created) and the registry
         from ``config`` or the store's copy (see :func:`ultralow.app.setup.resolve_registry`)."""
         store = open_store_read_only(db)
+        try:
+            registry = resolve_registry(config, store, config_given=config_given)
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, registry, owns_store=True)
+
+    @classmethod
+    def open_for_writing(cls, db: str | Path, config: str | Path | None = None, *,
+                         config_given: bool | None = None) -> Application:
+        """The store at ``db`` opened for writing (migrated; StoreMissing when absent), for the services
+        that store results (``ultralow.app.results``)."""
+        if not Path(db).exists():
+            raise StoreMissing(f"{db}: no such store (run `ultralow ingest` or `ultralow demo` first)")
+        store = Store(db)
         try:
             registry = resolve_registry(config, store, config_given=config_given)
         except BaseException:

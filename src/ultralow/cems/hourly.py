@@ -124,11 +124,17 @@ def parameter_hours(core: ir.Table, rules: RuleBook) -> ir.Table:
     return t.group_by([t.outlet_id.name("p_outlet"), t.hour.name("p_hour")]).agg(**columns)
 
 
-def pollutant_grid(core: ir.Table, outlets: ir.Table, hours: ir.Table, rules: RuleBook) -> ir.Table:
-    """Every clock hour of the period for every (registered outlet, judged pollutant) that sent data,
-    with the hour's statistics (nulls/zeros where nothing arrived) and the outlet's attributes."""
+def pollutant_grid(core: ir.Table, outlets: ir.Table, hours: ir.Table, rules: RuleBook,
+                   known: ir.Table | None = None) -> ir.Table:
+    """Every clock hour of the period for every (registered outlet, judged pollutant) that sent data (or is
+    in ``known``: outlet_id, code), with the hour's statistics (nulls/zeros where nothing arrived) and the
+    outlet's attributes."""
     pollutants = list(rules.pollutants)
-    pairs = core.filter(core.code.isin(pollutants)).select("outlet_id", "code").distinct()
+    pairs = core.filter(core.code.isin(pollutants)).select("outlet_id", "code")
+    if known is not None:
+        known = known.select("outlet_id", "code").cast({"outlet_id": "string", "code": "string"})
+        pairs = pairs.union(known.filter(known.code.isin(pollutants)))
+    pairs = pairs.distinct()
     reg = outlets.select("outlet_id", "source_type", "wet_analyser", "utc_offset_min")
     pairs = pairs.join(reg, "outlet_id")
     grid = pairs.cross_join(hours)

@@ -82,15 +82,18 @@ def pollutant_names(rules: RuleBook) -> pa.Table:
 
 def _keep(engine: Engine | None, name: str, expr: ir.Table, spark_only: bool = False) -> ir.Table:
     """Materialise ``expr`` on the engine. ``spark_only``: a cut that only Spark needs (it re-plans a view's
-    whole lineage on every use; DuckDB does better reading the expression in one query)."""
-    if engine is None or (spark_only and engine.name != "spark"):
+    whole lineage on every use; DuckDB does better reading the expression in one query) — and an engine that
+    asks for every cut (``Engine.every_cut``: the recording engine of :mod:`ultralow.cems.replay`, which reuses
+    a cut whose inputs did not change)."""
+    if engine is None or (spark_only and engine.name != "spark" and not engine.every_cut):
         return expr
     return engine.materialize(name, expr)
 
 
 def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table | None, period: Period, *,
         rules: RuleBook | None = None, engine: Engine | None = None, context: Period | None = None,
-        extra_findings: ir.Table | None = None) -> ComplianceResult:
+        extra_findings: ir.Table | None = None, hour_grid: pa.Table | None = None,
+        pairs: pa.Table | None = None) -> ComplianceResult:
     """Judge the period. ``readings``: the contract's readings columns (minute rows are used);
     ``outlets``: registry rows (outlet_id, source_type, limit_sets, wet_analyser, utc_offset_min);
     ``limits``: :meth:`LimitCatalog.table`; ``marks``: :data:`marks.MARK_SCHEMA` rows or None.
@@ -102,13 +105,16 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
     the calendar quarters that the substitution's alpha and look-back read (see
     :func:`ultralow.cems.period.substitution_context`). Every table is then cut to ``period``.
     ``extra_findings``: finding rows made outside the engine (QA findings, :mod:`ultralow.cems.qa`).
+    ``hour_grid`` (column ``hour``): the clock hours to judge instead of every hour of ``context`` (a caller
+    judging a few hours of live data, :mod:`ultralow.app.results`); ``pairs`` (outlet_id, code): pollutants to
+    grid even where the minutes read have none of theirs (those a longer run would know from other hours).
     """
     if context is not None and (context.start > period.start or context.end < period.end):
         raise ValueError(f"context {context.as_dict()} must contain the period {period.as_dict()}")
     context = context or period
     rules = rules or packaged_rules()
     load = engine.load if engine is not None else ibis.memtable
-    hour_grid = load(context.hours_table())
+    hour_grid = load(context.hours_table() if hour_grid is None else hour_grid)
     policy = load(rules.marking_table())
     if marks is None:
         marks = load(marks_mod.empty_marks())
@@ -132,7 +138,7 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
     stats = _keep(engine, "hourly", hourly.aggregate(minutes, rules))
 
     core = _keep(engine, "core", hourly.with_derived_nox(stats, rules), spark_only=True)
-    grid = hourly.pollutant_grid(core, outlets, hour_grid, rules)
+    grid = hourly.pollutant_grid(core, outlets, hour_grid, rules, None if pairs is None else load(pairs))
     hours = hourly.with_parameters(grid, core, rules)
 
     if any_marks:

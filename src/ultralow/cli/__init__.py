@@ -18,6 +18,7 @@ from ultralow.cli.marks import marks
 from ultralow.cli.outlets import outlets
 from ultralow.cli.qa import qa
 from ultralow.cli.report import report
+from ultralow.cli.results import results
 from ultralow.cli.serve import serve
 from ultralow.cli.simulate import simulate
 from ultralow.cli.users import user
@@ -51,3 +52,4 @@ main.add_command(cbam_command)
 main.add_command(kpi)
 main.add_command(outlets)
 main.add_command(qa)
+main.add_command(results)

@@ -16,6 +16,7 @@ from ultralow.cli.reporting import reported
 from ultralow.ingest import Pipeline
 from ultralow.receiver.events import EventLog
 from ultralow.receiver.limits import BOUNDS, ReceiverLimits
+from ultralow.receiver.pool import WorkerPool
 from ultralow.receiver.server import Receiver
 from ultralow.receiver.services import Service, run_until_signalled
 from ultralow.store.local_api import LocalApi
@@ -49,17 +50,24 @@ def setting(flag: Any, settings: Mapping[str, Any], key: str, default: Any) -> A
               help=f"Longest wait before a batch is committed.  [default: {_DEFAULTS.batch_interval_s * 1000:g}]")
 @click.option("--batch-max", envvar="ULTRALOW_BATCH_MAX", type=click.IntRange(1), default=None,
               help=f"Most frames per commit.  [default: {_DEFAULTS.batch_max_frames}]")
+@click.option("--workers", envvar="ULTRALOW_WORKERS", type=click.IntRange(1), default=None,
+              help="Receiving processes (1: the receiver runs in this process; more: that many worker processes "
+                   "share the port and this process only commits; needs --no-web).  [default: 1]")
 @http_options
 @click.option("--no-web", is_flag=True, help="Receive only: do not serve the site in this process.")
 def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, max_connections: int | None,
-          idle_timeout: float | None, batch_ms: float | None, batch_max: int | None, http_host: str | None,
-          http_port: int | None, reports_dir: str | None, no_web: bool) -> None:
+          idle_timeout: float | None, batch_ms: float | None, batch_max: int | None, workers: int | None,
+          http_host: str | None, http_port: int | None, reports_dir: str | None, no_web: bool) -> None:
     """Receive HJ 212 from data loggers: store each frame, then acknowledge it (9014/9013); serve the public
     site, API and dashboard from the same store (--http-port; --no-web to receive only).
 
     Logs are JSON lines on stderr. SIGTERM or Ctrl-C stops gracefully: no new connections, the frames
     read so far are committed and acknowledged, then the connections close.
     """
+    if workers is not None and workers > 1 and not no_web:
+        # the dashboard's live feed watches the receiver's connections, which then live in other processes
+        raise click.UsageError("--workers above 1 needs --no-web (the site's live feed follows a receiver "
+                               "running in this process)")
     with reported():  # the store is created only once the registry loaded and its limit sets are known
         store, registry = open_store_for_writing(db, given_config(config) or config,
                                                  config_given=given_config(config) is not None)
@@ -74,10 +82,24 @@ def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, 
         batch_max_frames=setting(batch_max, settings, "batch_max", _DEFAULTS.batch_max_frames),
     )
     pipeline = Pipeline(store, registry)
+    host = setting(hj212_host, settings, "hj212_host", "127.0.0.1")
+    port = setting(hj212_port, settings, "hj212_port", 9212)
+    if workers is not None and workers > 1:
+        events = EventLog()
+        pool = WorkerPool(pipeline, host, port, limits, events, workers)
+        events.emit("starting", db=db, outlets=len(registry.outlets), registry=registry.path, workers=workers)
+        try:
+            uvloop.run(run_until_signalled([LocalApi(store, health=pool.health, emit=events.emit), pool]))
+        except OSError as exc:
+            click.echo(f"error: cannot listen on {host}:{port}: {exc}", err=True)
+            sys.exit(1)
+        finally:
+            store.close()
+        return
     receiver = Receiver.for_pipeline(
         pipeline,
-        host=setting(hj212_host, settings, "hj212_host", "127.0.0.1"),
-        port=setting(hj212_port, settings, "hj212_port", 9212),
+        host=host,
+        port=port,
         limits=limits,
         events=EventLog(),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Final
 
 _AFTER_INFO: Final = re.compile(r"\s*(?:[;,]|$)")  # what may follow the closing // of an Info text
@@ -148,20 +149,29 @@ def _plan(layout: _Layout) -> _Plan:
 
 
 def _builder(layout: _Layout) -> _Builder:
-    """The function building (values, globals) from the token list of a CP with this layout."""
+    """The function building (values, globals) from the token list of a CP with this layout.
+
+    Each factor's values are picked by one ``itemgetter`` of their token positions (C speed: about three
+    times cheaper than slicing and zipping per factor, and the receiver runs this for every frame)."""
     plan = _plan(layout)
+    globals_at = tuple((name, position) for name, suffixes, position in plan if suffixes is None)
+    factors = tuple((name, suffixes, itemgetter(*range(position, position + 2 * len(suffixes), 2)))
+                    if len(suffixes) > 1 else (name, suffixes, _single(position))
+                    for name, suffixes, position in plan if suffixes is not None)
 
     def build(t: list[str]) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
-        values: dict[str, dict[str, str]] = {}
-        globals_: dict[str, str] = {}
-        for name, suffixes, position in plan:
-            if suffixes is None:
-                globals_[name] = t[position]
-            else:
-                values[name] = dict(zip(suffixes, t[position : position + 2 * len(suffixes) : 2], strict=True))
-        return values, globals_
+        values = {name: dict(zip(suffixes, pick(t))) for name, suffixes, pick in factors}  # noqa: B905
+        return values, {name: t[position] for name, position in globals_at}
 
     return build
+
+
+def _single(position: int) -> Callable[[list[str]], tuple[str]]:
+    """``itemgetter`` of one position returns the item itself; a factor with one suffix needs a 1-tuple."""
+    def pick(t: list[str]) -> tuple[str]:
+        return (t[position],)
+
+    return pick
 
 
 def _remember(key: str, keys: list[str]) -> None:

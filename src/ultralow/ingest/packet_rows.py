@@ -65,24 +65,19 @@ _TIME_CACHE_LIMIT: Final = 100_000
 class RowBuffer:
     """Candidate readings, filled packet by packet and turned into one Arrow table.
 
-    Rows are kept column by column (one Python list of texts per column, no object per row) and
-    per-packet fields once per packet; :meth:`table` converts whole columns at once (numbers and times
-    included), which is where the speed is. Times are converted once per distinct DataTime text and
-    receive time (a batch holds few of each).
+    A row is kept as its factor code and the packet's own suffix dict (``Avg``, ``Min``, ``Flag``: text),
+    per-packet fields once per packet; :meth:`table` reads each column out of the dicts in one pass and
+    converts whole columns at once (numbers and times included), which is where the speed is: the
+    per-row work in :meth:`add_packet` is two appends. Times are converted once per distinct DataTime
+    text and receive time (a batch holds few of each).
     """
 
-    __slots__ = ("codes", "values", "mins", "maxes", "cous", "zss", "flags", "counts", "outlet_ids", "kinds",
-                 "data_times_us", "offsets", "sources", "frame_ids", "received_us", "distinct", "_codes", "_times",
-                 "_packet_keys")
+    __slots__ = ("codes", "suffixes", "counts", "outlet_ids", "kinds", "data_times_us", "offsets", "sources",
+                 "frame_ids", "received_us", "distinct", "_codes", "_flags", "_times", "_packet_keys")
 
     def __init__(self) -> None:
         self.codes: list[str] = []
-        self.values: list[str | None] = []
-        self.mins: list[str | None] = []
-        self.maxes: list[str | None] = []
-        self.cous: list[str | None] = []
-        self.zss: list[str | None] = []
-        self.flags: list[str | None] = []
+        self.suffixes: list[dict[str, str]] = []  # suffix -> text of each row (the decoded packet's own dict)
         self.counts: list[int] = []  # rows of each packet
         self.outlet_ids: list[str] = []
         self.kinds: list[str] = []
@@ -94,7 +89,8 @@ class RowBuffer:
         # True while no two rows share a key (outlet_id, code, kind, data_time): packets of distinct
         # (outlet, kind, DataTime), codes distinct within each (2005 and 2017 codes of one factor are not)
         self.distinct = True
-        self._codes: dict[str, str] = {}
+        self._codes: dict[str, str] = {}  # code as sent -> its 2017 code ("" when not a factor)
+        self._flags: tuple[CodeTables, frozenset[str]] | None = None  # the HJ 212 data flags of the tables
         self._times: dict[object, int] = {}
         self._packet_keys: set[tuple[str, str, int]] = set()
 
@@ -126,6 +122,11 @@ class RowBuffer:
             self._times.clear()
         self._times[key] = micros
 
+    def _flags_of(self, tables: CodeTables) -> frozenset[str]:
+        if self._flags is None or self._flags[0] is not tables:
+            self._flags = (tables, frozenset(tables.flags_2017) | frozenset(tables.flags_2005))
+        return self._flags[1]
+
     def add_packet(self, packet: Packet, kind: str, outlet_id: str, utc_offset_min: int, source: str,
                    frame_id: int | None, received_at: datetime, tables: CodeTables,
                    refused: list[str] | None = None) -> int:
@@ -134,10 +135,11 @@ class RowBuffer:
         reason goes to ``refused`` (the raw frame keeps it as sent)."""
         if packet.data_time is None:
             raise ValueError("a data packet without a DataTime reached the row buffer")
-        value_suffix, zs_suffix = _VALUE_SUFFIX[kind]
+        if kind not in _VALUE_SUFFIX:
+            raise ValueError(f"unknown reading kind {kind!r}")
         codes = self._codes
-        add_code, add_value, add_min = self.codes.append, self.values.append, self.mins.append
-        add_max, add_cou, add_zs, add_flag = self.maxes.append, self.cous.append, self.zss.append, self.flags.append
+        flags = self._flags_of(tables)
+        add_code, add_suffixes = self.codes.append, self.suffixes.append
         n = 0
         renamed = False
         for code, s in packet.values.items():
@@ -145,26 +147,21 @@ class RowBuffer:
                 continue  # e.g. only SampleTime or Info: nothing to store as a reading
             translated = codes.get(code)
             if translated is None:
-                translated = codes[code] = tables.to_2017(code)
-            get = s.get
-            if translated not in tables.factors:
+                translated = tables.to_2017(code)
+                translated = codes[code] = translated if translated in tables.factors else ""
+            if not translated:
                 if refused is not None:
                     refused.append(f"unknown factor code {code!r} (not in the HJ 212 code table): value not stored")
                 continue
-            flag = get("Flag")
-            if flag is not None and flag not in tables.flags_2017 and flag not in tables.flags_2005:
+            flag = s.get("Flag")
+            if flag is not None and flag not in flags:
                 if refused is not None:
                     refused.append(f"{code}: unknown data flag {flag!r} (not an HJ 212 flag): value not stored")
                 continue
             if translated != code:
                 renamed = True
             add_code(translated)
-            add_value(get(value_suffix))
-            add_min(get("Min"))
-            add_max(get("Max"))
-            add_cou(get("Cou"))
-            add_zs(get(zs_suffix))
-            add_flag(flag)
+            add_suffixes(s)
             n += 1
         if not n:
             return 0
@@ -182,6 +179,30 @@ class RowBuffer:
         self.frame_ids.append(frame_id)
         self.received_us.append(self._instant_us(received_at))
         return n
+
+    def ranges(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """Earliest and latest data_time (microseconds) per (outlet_id, kind), as
+        :func:`ultralow.store.watermarks.group_ranges` finds them in the table, from one entry per packet
+        instead of one per row."""
+        out: dict[tuple[str, str], tuple[int, int]] = {}
+        for group, when in zip(zip(self.outlet_ids, self.kinds, strict=True), self.data_times_us, strict=True):
+            seen = out.get(group)
+            out[group] = (when, when) if seen is None else (min(seen[0], when), max(seen[1], when))
+        return out
+
+    def _column(self, suffix: str) -> list[str | None]:
+        return [s.get(suffix) for s in self.suffixes]
+
+    def _value_columns(self) -> tuple[list[str | None], list[str | None]]:
+        """The value and device-converted value texts, whose suffixes depend on each packet's kind."""
+        kinds = set(self.kinds)
+        if len(kinds) == 1:
+            value_suffix, zs_suffix = _VALUE_SUFFIX[next(iter(kinds))]
+            return self._column(value_suffix), self._column(zs_suffix)
+        pairs = [_VALUE_SUFFIX[kind] for kind, count in zip(self.kinds, self.counts, strict=True)
+                 for _ in range(count)]
+        return ([s.get(v) for s, (v, _) in zip(self.suffixes, pairs, strict=True)],
+                [s.get(z) for s, (_, z) in zip(self.suffixes, pairs, strict=True)])
 
     def table(self) -> pa.Table:
         """The rows as one Arrow table (CANDIDATE_SCHEMA); per-packet columns are repeated per row.
@@ -202,6 +223,7 @@ class RowBuffer:
         def repeated_int(values: list[int], dtype: type, kind: pa.DataType) -> pa.Array:
             return pa.array(np.repeat(np.asarray(values, dtype=dtype), counts), kind)
 
+        values, zss = self._value_columns()
         frame_ids = (repeated_int(self.frame_ids, np.int64, pa.int64())  # type: ignore[arg-type]
                      if None not in self.frame_ids else repeated(self.frame_ids, pa.int64()))
         arrays = [
@@ -210,12 +232,12 @@ class RowBuffer:
             repeated(self.kinds, pa.string()),
             repeated_int(self.data_times_us, np.int64, pa.timestamp("us")),
             repeated_int(self.offsets, np.int16, pa.int16()),
-            to_float_array(self.values),
-            to_float_array(self.mins),
-            to_float_array(self.maxes),
-            to_float_array(self.cous),
-            to_float_array(self.zss),
-            pa.array(self.flags, pa.string()),
+            to_float_array(values),
+            to_float_array(self._column("Min")),
+            to_float_array(self._column("Max")),
+            to_float_array(self._column("Cou")),
+            to_float_array(zss),
+            pa.array(self._column("Flag"), pa.string()),
             repeated(self.sources, pa.string()),
             frame_ids,
             repeated_int(self.received_us, np.int64, pa.timestamp("us", tz="UTC")),

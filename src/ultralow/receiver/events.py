@@ -18,8 +18,9 @@ class EventLog:
     """Writes ``{"ts", "event", ...fields}`` lines; at most ``per_second`` lines per event name."""
 
     def __init__(self, stream: TextIO | None = None, per_second: int = 20,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, context: dict[str, Any] | None = None) -> None:
         self._stream = stream
+        self._context = context or {}  # fields of every line (a worker process's number)
         self._per_second = per_second
         self._clock = clock
         self._windows: dict[str, tuple[float, int, int]] = {}  # event -> (window start s, emitted, suppressed)
@@ -36,7 +37,7 @@ class EventLog:
             self._windows[event] = (start, emitted, suppressed + 1)
             return
         record: dict[str, Any] = {"ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                                  "event": event, **fields}
+                                  "event": event, **self._context, **fields}
         if suppressed:
             record["suppressed_before"] = suppressed
         self._windows[event] = (start, emitted + 1, 0)

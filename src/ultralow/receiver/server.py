@@ -19,6 +19,7 @@ from typing import Any
 
 from ultralow.hj212 import Packet
 from ultralow.ingest import Outcome, Pipeline, Received
+from ultralow.ingest.prepared import check
 from ultralow.receiver.access import Authenticator, Backoff, Backoffs
 from ultralow.receiver.connection import LoggerConnection
 from ultralow.receiver.events import EventLog
@@ -27,6 +28,7 @@ from ultralow.receiver.quarantine_gate import QuarantineGate
 from ultralow.receiver.reassembly import SubPacketAssembler, SubPacketSet
 from ultralow.receiver.supervision import SupervisedTask
 from ultralow.receiver.writer import BatchWriter
+from ultralow.registry import Registry
 from ultralow.store import CANDIDATE_SCHEMA, QuarantineRow
 
 Accept = Callable[[Sequence[Received]], Sequence[Outcome]]
@@ -35,6 +37,15 @@ StoreQuarantine = Callable[[Sequence[QuarantineRow]], object]
 Observer = Callable[[Packet, Outcome], None]
 Token = tuple[LoggerConnection, Packet] | None  # None: a quarantine row, nobody to answer
 WriteItem = Received | QuarantineRow
+
+
+def registry_authenticator(registry: Registry) -> Authenticator:
+    """The access control of a receiver storing through a pipeline with ``registry``; it names the other
+    faults of a frame as the pipeline's check does."""
+    def reason_of(packet: Packet) -> str | None:
+        return check(registry, Received(packet.raw, packet, "", datetime.now(), "tcp", ""))[0]
+
+    return Authenticator(registry, reason_of)
 
 
 class NotStarted(RuntimeError):
@@ -50,8 +61,12 @@ class Receiver:
 
     def __init__(self, accept: Accept, host: str = "127.0.0.1", port: int = 9212,
                  limits: ReceiverLimits | None = None, events: EventLog | None = None, *,
-                 authenticator: Authenticator | None = None, quarantine: StoreQuarantine | None = None) -> None:
+                 authenticator: Authenticator | None = None, quarantine: StoreQuarantine | None = None,
+                 reuse_port: bool = False) -> None:
         self.accept = accept
+        # True in a worker process of ``serve --workers``: the workers listen on one port (SO_REUSEPORT)
+        # and the kernel spreads the connections over them
+        self.reuse_port = reuse_port
         self.host = host
         self.port = port
         self.limits = limits or ReceiverLimits()
@@ -84,17 +99,13 @@ class Receiver:
     def for_pipeline(cls, pipeline: Pipeline, host: str = "127.0.0.1", port: int = 9212,
                      limits: ReceiverLimits | None = None, events: EventLog | None = None) -> Receiver:
         """A receiver storing through ``pipeline`` that authenticates frames against its registry."""
-        def reason_of(packet: Packet) -> str | None:
-            item = Received(packet.raw, packet, "", datetime.now(), "tcp", "")
-            return pipeline.check(item)[0]
-
         empty = CANDIDATE_SCHEMA.empty_table()
 
         def quarantine(rows: Sequence[QuarantineRow]) -> object:
             return pipeline.accept_rows(empty, rows)
 
         return cls(pipeline.accept, host, port, limits, events,
-                   authenticator=Authenticator(pipeline.registry, reason_of), quarantine=quarantine)
+                   authenticator=registry_authenticator(pipeline.registry), quarantine=quarantine)
 
     @property
     def listening(self) -> bool:
@@ -106,14 +117,10 @@ class Receiver:
         if self.limits.gil_switch_interval_s > 0:
             self._switch_interval_s = sys.getswitchinterval()
             sys.setswitchinterval(self.limits.gil_switch_interval_s)
-        self._writer = BatchWriter(
-            self._write, self._settle, loop,
-            interval_s=self.limits.batch_interval_s, max_frames=self.limits.batch_max_frames,
-            on_error=self._store_failed,
-        )
+        self._writer = self._new_writer(loop)
         self._server = await loop.create_server(
             lambda: LoggerConnection(self), self.host, self.port,
-            backlog=min(self.limits.max_connections, 4096), reuse_address=True,
+            backlog=min(self.limits.max_connections, 4096), reuse_address=True, reuse_port=self.reuse_port or None,
         )
         self._writer.start()  # only once listening: a failed bind leaves no thread behind
         sock = self._server.sockets[0].getsockname()
@@ -123,6 +130,15 @@ class Receiver:
         self.events.emit("listening", protocol="hj212", host=self.host, port=self.port,
                          max_connections=self.limits.max_connections,
                          authentication=self.authenticator is not None)
+
+    def _new_writer(self, loop: asyncio.AbstractEventLoop) -> BatchWriter[WriteItem, Token, Outcome | None]:
+        """The writer that commits this receiver's frames (a worker process's sends them to the writer
+        process: :mod:`ultralow.receiver.pool`)."""
+        return BatchWriter(
+            self._write, self._settle, loop,
+            interval_s=self.limits.batch_interval_s, max_frames=self.limits.batch_max_frames,
+            on_error=self._store_failed,
+        )
 
     async def stop(self) -> None:
         """Graceful stop: refuse new connections, commit and acknowledge what was read, then close."""

@@ -13,6 +13,7 @@ way, once a range check has proved that no stored row can share a key with them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
@@ -24,7 +25,7 @@ import pyarrow.compute as pc
 
 from ultralow.store.sql import aggregate_row
 from ultralow.store.store import register, unregister
-from ultralow.store.watermarks import Watermarks, group_ranges, reading_bounds
+from ultralow.store.watermarks import ReadingGroup, Watermarks, group_ranges, reading_bounds
 
 KEY: Final = ("outlet_id", "code", "kind", "data_time")
 VALUES: Final = ("value", "min", "max", "cou", "zs", "flag")
@@ -94,13 +95,15 @@ class ReadingsWritten:
 
 
 def write_readings(con: duckdb.DuckDBPyConnection, batch: pa.Table, by_frame: bool = False, *,
-                   marks: Watermarks | None = None, distinct: bool | None = None) -> ReadingsWritten:
+                   marks: Watermarks | None = None, distinct: bool | None = None,
+                   ranges: Mapping[ReadingGroup, tuple[int, int]] | None = None) -> ReadingsWritten:
     """Append the candidate rows of ``batch`` (CANDIDATE_SCHEMA) inside the caller's transaction.
 
     ``by_frame`` also counts the rows written per frame_id (for per-packet outcomes). With ``marks`` (the
     store's :class:`Watermarks`) a batch lying entirely above what the store holds is appended without
     the collision query; ``distinct`` True says the caller knows the batch's keys to be distinct (else
-    the writer checks). After the commit, still holding the store's lock, the caller raises ``marks`` by
+    the writer checks); ``ranges``, when the caller knows them, are the batch's :func:`group_ranges` or
+    wider ones (a superset only makes the shortcut rarer and the raised bounds true). After the commit, still holding the store's lock, the caller raises ``marks`` by
     ``ReadingsWritten.bounds``; a caller writing without ``marks`` to a store whose bounds may be known
     forgets them first (``Watermarks.forget_readings``).
     """
@@ -110,7 +113,8 @@ def write_readings(con: duckdb.DuckDBPyConnection, batch: pa.Table, by_frame: bo
     if batch.schema != CANDIDATE_SCHEMA:
         batch = batch.select(CANDIDATE_SCHEMA.names).cast(CANDIDATE_SCHEMA)
     if marks is not None:
-        ranges = group_ranges(batch)
+        if not ranges:
+            ranges = group_ranges(batch)
         clear = marks.readings_clear(con, ranges)
         result.bounds = reading_bounds(ranges)
     else:

@@ -234,6 +234,33 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             )""",
         ),
     ),
+    Migration(
+        50,
+        "stored judgement results: one row per results run with its provenance (ultralow results)",
+        (
+            # the result tables themselves (result_hours, result_days, result_events) take the engine's
+            # columns and are made by the first full run (ultralow.app.results); this row says what made them
+            """CREATE TABLE result_runs (
+                run_id BIGINT PRIMARY KEY,
+                kind VARCHAR NOT NULL,
+                run_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                data_cut_off TIMESTAMP WITH TIME ZONE,
+                input_hash VARCHAR,
+                rules_hash VARCHAR NOT NULL,
+                registry_hash VARCHAR NOT NULL,
+                columns_hash VARCHAR NOT NULL,
+                software_version VARCHAR NOT NULL,
+                software_commit VARCHAR,
+                outlets INTEGER NOT NULL,
+                first_hour TIMESTAMP,
+                last_hour TIMESTAMP,
+                hours_written BIGINT NOT NULL,
+                days_written BIGINT NOT NULL,
+                events_written BIGINT NOT NULL,
+                seconds DOUBLE NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST_VERSION: Final = MIGRATIONS[-1].version

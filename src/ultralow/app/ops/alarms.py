@@ -1,9 +1,9 @@
 """Alarms from judged hours: a completed hour whose converted mean is above its limit (``exceedance``), and
 a running hour whose converted mean so far reaches the early-warning fraction of its limit (``warning``).
 
-:func:`judged_hours` is the one place the alarms get their hours from. Today it judges the hours through
-``Application.judge`` (the engine on the store, marks applied); when stored incremental results exist, only
-this function changes.
+:func:`judged_hours` is the one place the alarms get their hours from: the stored results
+(:mod:`ultralow.app.results`, brought up to date first by an hours run that judges only what arrived) when the
+store holds them, else ``Application.judge`` (the engine on the store, marks applied).
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
+import duckdb
 import pyarrow as pa
 
 from ultralow.app.ops.settings import OpsSettings
 from ultralow.app.ops.store import Alarm
+from ultralow.app.results import has_results, stored_hours, update
 from ultralow.app.services import Application
 
 HOUR_COLUMNS: Final = ("outlet_id", "code", "hour", "utc_offset_min", "valid_minutes", "valid", "status",
@@ -26,6 +28,13 @@ HOUR_COLUMNS: Final = ("outlet_id", "code", "hour", "utc_offset_min", "valid_min
 
 def judged_hours(app: Application, outlet_ids: Sequence[str], first: date, last: date) -> pa.Table:
     """The judged clock hours of ``outlet_ids`` on the plant-local days ``first``..``last`` (HOUR_COLUMNS)."""
+    if has_results(app.store):
+        try:
+            update(app)
+        except (duckdb.InvalidInputException, duckdb.PermissionException):  # a store opened read-only
+            pass
+        else:
+            return stored_hours(app.store, outlet_ids, first, last, HOUR_COLUMNS)
     judgement = app.judge(list(outlet_ids), first=first, last=last)
     hours = judgement.tables["hours"]
     return hours.select([c for c in HOUR_COLUMNS if c in hours.column_names])
