@@ -3,7 +3,8 @@
 Prints, for the whole demo group over --days days: generation time with 2 processes against 1 process
 (baseline); the export files written; then, on those same files, each into a fresh store: the bare DuckDB
 ``INSERT … SELECT`` from ``read_parquet`` into the readings table (the baseline: no checks, one statement)
-and ``ultralow ingest``'s file path one file after the other, with their ratio (target <= 2); and the bulk
+and ``ultralow ingest``'s file path one file after the other, with their ratio (target <= 2), and the batch
+path alone (what every file took before the direct insert, and what a file not provably clean takes); the bulk
 load as the demo does it (the files written alongside, 1 reader) and with 2 readers. All measured in this
 run, with the load average at the start of each measurement.
 
@@ -28,7 +29,8 @@ from ultralow.demo.load import bulk_load
 from ultralow.demo.scenario import read_scenario
 from ultralow.demo.year import generate
 from ultralow.ingest import Pipeline
-from ultralow.ingest.files import ingest_file
+from ultralow.ingest.files import FileResult, _ingest_long, ingest_file
+from ultralow.ingest.long_format import read_parquet_long
 from ultralow.registry import Registry
 from ultralow.store import Store
 
@@ -40,6 +42,13 @@ SELECT o.outlet_id, p.code, 'minute', p.data_time, o.utc_offset_min, 0, p.value,
        'parquet', NULL, now()
 FROM read_parquet(?) AS p JOIN bench_outlets AS o ON o.mn = p.mn
 """
+
+
+def batch_path(pipeline: Pipeline, path: Path) -> int:
+    """Readings stored by the batch path (row checks, Arrow batches, the writer's collision check)."""
+    result = FileResult(str(path), "parquet")
+    _ingest_long(pipeline, read_parquet_long(path, pipeline.registry, pipeline.tables, datetime.now(UTC)), result)
+    return result.stored
 
 
 def bare_insert(path: Path, registry: Registry, files: list[Path]) -> float:
@@ -92,6 +101,15 @@ def main() -> None:
         print(f"ultralow ingest of the files, one by one: {seconds:.2f} s = {rows / seconds:,.0f} rows/s "
               f"(load {load:.1f})")
         print(f"ratio ingest / bare INSERT ... SELECT: {seconds / bare:.2f} (target <= 2)")
+        with Store(Path(folder) / "batch.duckdb") as store:
+            pipeline = Pipeline(store, registry)
+            load = os.getloadavg()[0]
+            began = time.perf_counter()
+            stored = sum(batch_path(pipeline, f.path) for f in files)
+            batch = time.perf_counter() - began
+        assert stored == rows, (stored, rows)
+        print(f"the batch path alone (files not provably clean; every file before the direct insert): {batch:.2f} s "
+              f"= {batch / bare:.2f} x the bare insert (load {load:.1f})")
         shutil.rmtree(Path(folder) / "x")
     for label, readers in (("demo: written alongside, 1 reader", 1), ("written alongside, 2 readers", 2)):
         with tempfile.TemporaryDirectory(prefix="ultralow-bench-") as folder:

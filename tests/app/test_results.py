@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from ultralow.app import Application
-from ultralow.app.results import PROVISIONAL_COLUMNS, has_results, rebuild, settle, update
+from ultralow.app.results import PROVISIONAL_COLUMNS, has_results, hour_judge, rebuild, settle, update
 from ultralow.cli import main
 from ultralow.store import Store
 
@@ -46,6 +46,7 @@ PEAK = dt.datetime(2025, 3, 1, 5)  # u1 SO2 80 mg/m3 for this hour
 GAP = (dt.datetime(2025, 3, 2, 10), dt.datetime(2025, 3, 2, 11))  # u1 SO2 flagged D (fault)
 NEW = dt.datetime(2025, 3, 3, 8)  # the new complete hour: SO2 50 mg/m3 at O2 9 %
 LATE = dt.datetime(2025, 3, 2, 5, 10)  # a late correction of one u1 SO2 minute: 20 -> 80
+SECOND = dt.datetime(2025, 3, 1, 12, 30)  # another one: 20 -> 26
 SO2 = "a21026"
 STAMP = "%Y%m%d%H%M%S"
 
@@ -99,20 +100,24 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     config, db = base / "ultralow.toml", base / "inc.duckdb"
     config.write_text(REGISTRY, encoding="utf-8")
     _ingest(db, config, base / "a.csv", _lines(FIRST, (2 * 24 + 8) * 60))
+    # one application throughout (its recorded plans are reused); the ingests share the process's database
     with Application.open_for_writing(db, config) as app:
         rebuild(app)
-    _ingest(db, config, base / "b.csv", _lines(NEW, 60))
-    with Application.open_for_writing(db, config) as app:
+        _ingest(db, config, base / "b.csv", _lines(NEW, 60))
         hours_run = update(app)
-    shutil.copy(db, base / "snap_hours.duckdb")
-    with Application.open_for_writing(db, config) as app:
+        app.store.con.execute("CHECKPOINT")
+        shutil.copy(db, base / "snap_hours.duckdb")
         settle_run = settle(app)
-    shutil.copy(db, base / "snap_settled.duckdb")
-    _ingest(db, config, base / "c.csv", [f"MN0000000001,{LATE.strftime(STAMP)},{SO2},80.0,N"])
-    with Application.open_for_writing(db, config) as app:
+        app.store.con.execute("CHECKPOINT")
+        shutil.copy(db, base / "snap_settled.duckdb")
+        _ingest(db, config, base / "c.csv", [f"MN0000000001,{LATE.strftime(STAMP)},{SO2},80.0,N"])
         late_run = update(app)
-    shutil.copy(db, base / "snap_late.duckdb")
-    with Application.open_for_writing(db, config) as app:
+        app.store.con.execute("CHECKPOINT")
+        shutil.copy(db, base / "snap_late.duckdb")
+        # a second late minute of the same outlet: the replay keeps the outlets' limit candidates it made
+        _ingest(db, config, base / "e.csv", [f"MN0000000001,{SECOND.strftime(STAMP)},{SO2},26.0,N"])
+        second_run = update(app)
+        remade = [name for key, plan in hour_judge(app)._plans.items() if key[0] == "hours" for name, _ in plan.timings]
         settle(app)
     # the reference: the same store judged from scratch
     full = base / "full.duckdb"
@@ -120,7 +125,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     with Application.open_for_writing(full, config) as app:
         rebuild(app)
     return {"db": db, "full": full, "config": config, "base": base, "hours_run": hours_run, "settle_run": settle_run,
-            "late_run": late_run}
+            "late_run": late_run, "second_run": second_run, "remade": remade}
 
 
 def test_an_hours_run_judges_only_the_new_hour(stores: dict) -> None:
@@ -156,7 +161,11 @@ def test_the_new_hours_final_columns_equal_the_full_runs(stores: dict) -> None:
 
 
 def test_after_settle_the_tables_equal_a_full_run(stores: dict) -> None:
+    assert (stores["second_run"].kind, stores["second_run"].hours) == ("hours", 1)
+    assert any("judged" in n for n in stores["remade"]) and not any("candidates" in n for n in stores["remade"])
     got, want = _tables(stores["db"]), _tables(stores["full"])
+    # the second late minute: (59 x 20 + 26) / 60 = 1206 / 60 = 20.1 mg/m3
+    assert _row(want["result_hours"], "u1", SO2, SECOND.replace(minute=0))["measured_mg_m3"] == pytest.approx(20.1)
     for name in ("result_hours", "result_days", "result_events"):
         assert got[name].num_rows == want[name].num_rows, name
         assert got[name].equals(want[name]), name
@@ -187,3 +196,53 @@ def test_nothing_new_is_no_run(stores: dict) -> None:
     with Application.open_for_writing(stores["db"], stores["config"]) as app:
         assert has_results(app.store)
         assert update(app).kind == "none"
+
+
+def test_the_alarms_read_stored_results_brought_up_to_date(stores: dict, tmp_path: Path) -> None:
+    from ultralow.app.ops.alarms import judged_hours
+
+    db = tmp_path / "alarms.duckdb"
+    shutil.copy(stores["db"], db)
+    nine = NEW + dt.timedelta(hours=1)  # 3 March 09:00: SO2 20 mg/m3 at O2 6 % -> corrected 20 (no correction)
+    _ingest(db, stores["config"], tmp_path / "d.csv", [
+        line for line in _lines(nine, 60) if line.startswith("MN0000000001")])
+    with Application.open_for_writing(db, stores["config"]) as app:
+        hours = judged_hours(app, ["u1"], NEW.date(), NEW.date())
+        kinds = [r["kind"] for r in app.store.con.sql("SELECT kind FROM result_runs ORDER BY run_id").to_arrow_table()
+                 .to_pylist()]
+    assert kinds[-1] == "hours"  # judged_hours ran an hours run first: only u1's new hour was judged
+    row = _row(hours, "u1", SO2, nine)
+    assert row["corrected_mg_m3"] == pytest.approx(20.0) and row["valid"] and not row["exceeded"]
+    assert _row(hours, "u1", SO2, NEW)["corrected_mg_m3"] == pytest.approx(62.5)  # the stored rows around it
+    assert set(hours["outlet_id"].to_pylist()) == {"u1"}
+
+
+def test_a_mark_entered_later_makes_its_hours_dirty(stores: dict, tmp_path: Path) -> None:
+    db = tmp_path / "marks.duckdb"
+    shutil.copy(stores["db"], db)
+    result = CliRunner().invoke(main, ["marks", "add", "--outlet", "u2", "--type", "maintenance", "--from",
+                                       "2025-03-02T14:00", "--to", "2025-03-02T16:00", "--reason", "test: probe cleaned",
+                                       "--db", str(db), "--config", str(stores["config"])])
+    assert result.exit_code == 0, result.output
+    with Application.open_for_writing(db, stores["config"]) as app:
+        run = update(app)
+    # 2 hours of u2 (14:00, 15:00) x SO2: maintenance minutes are invalid, so the hours are (HJ 75 §12.1)
+    assert (run.kind, run.outlets, run.hours) == ("hours", 1, 2)
+    hours = _tables(db)["result_hours"]
+    for hour in (dt.datetime(2025, 3, 2, 14), dt.datetime(2025, 3, 2, 15)):
+        row = _row(hours, "u2", SO2, hour)
+        assert row["valid"] is False and row["mark_type"] == "maintenance"
+    assert _row(hours, "u2", SO2, dt.datetime(2025, 3, 2, 16))["valid"] is True
+
+
+def test_agreement_tolerates_only_summation_order() -> None:
+    from ultralow.app.results import agreement
+
+    hour = dt.datetime(2025, 12, 31, 23)
+    stored = pa.table({"outlet_id": ["a", "a"], "code": ["a21002", "a21026"], "hour": [hour, hour],
+                       "measured_mg_m3": [55.594500000000004, 24.0], "valid": [True, True]})
+    # the first differs in its last bits (relative 3e-16, the demo's case); the second by 1e-6 mg/m3
+    judged = pa.table({"outlet_id": ["a", "a"], "code": ["a21002", "a21026"], "hour": [hour, hour],
+                       "measured_mg_m3": [55.59450000000002, 24.000001], "valid": [True, True]})
+    assert agreement(stored, judged) == (1, 2)
+    assert agreement(stored, judged.set_column(4, "valid", pa.array([False, True]))) == (0, 2)

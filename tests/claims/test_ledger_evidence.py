@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from ultralow.claims import extract_claims, parse_document
 from ultralow.claims.evidence import LedgerEvidence
 from ultralow.claims.model import Claim
 from ultralow.claims.verify import LEDGER_PENDING, check_claim
@@ -129,3 +132,49 @@ def test_facilities_counted_and_metrics_no_ledger_keeps():
 def test_without_ledgers_the_reason_says_where_they_come_from():
     checked = check_claim(claim("employees", 1000, "people", "1,000 employees"), [])
     assert checked.verdict == "no_evidence" and checked.reason == LEDGER_PENDING
+
+
+def capacity(base: str, **columns: int) -> dict[str, object]:
+    return {"kind": "capacity", "base": base, "country": "CN", "values": {"year": 2025, **columns}}
+
+
+# the demo ledger's smelters (demo/data/ledgers/capacity.csv) and one alumina refinery
+CAPACITY = [capacity("zouping-north", aluminium_smelting_t_per_year=1_050_000, anode_t_per_year=250_000),
+            capacity("zouping-south", aluminium_smelting_t_per_year=1_060_000),
+            capacity("binzhou-port", aluminium_smelting_t_per_year=1_070_000),
+            capacity("huimin", aluminium_smelting_t_per_year=800_000),
+            capacity("wenshan-green", aluminium_smelting_t_per_year=790_000),
+            capacity("beihai-alumina", alumina_t_per_year=5_200_000)]
+HONGQIAO = ("China Hongqiao is one of the world's largest aluminum producer with an annual production capacity "
+            "of more than 6 million tonnes per year.")
+
+
+def test_group_capacity_claim_against_the_capacity_ledger():
+    [said] = [c for c in extract_claims(parse_document("site.txt", HONGQIAO)) if c.metric == "production_capacity"]
+    assert (said.value, said.qualifier, said.scope) == (6e6, "more_than", None)
+    checked = check_claim(said, [LedgerEvidence(view_of(CAPACITY), 2025)])
+    # no product named: the smelting capacity, 1,050,000 + 1,060,000 + 1,070,000 + 800,000 + 790,000
+    # = 4,770,000 t/a, not more than 6,000,000 (the alumina row has no smelting capacity: not summed)
+    assert checked.verdict == "contradicted" and checked.evidence is not None
+    assert checked.evidence.value == 4_770_000 and checked.evidence.unit == "t/a"
+    assert checked.evidence.ledger_entries == tuple(f"capacity/{n}@1" for n in range(1, 6))
+    assert "capacity.aluminium_smelting_t_per_year" in checked.reason
+
+
+def test_capacity_of_the_product_the_claim_names():
+    source = LedgerEvidence(view_of(CAPACITY), 2025)
+    alumina = replace(claim("production_capacity", 5e6, "t/yr", "alumina capacity of more than 5 million tonnes",
+                            qualifier="more_than"), scope="alumina")
+    checked = check_claim(alumina, [source])
+    assert checked.verdict == "supported" and checked.evidence is not None  # 5,200,000 > 5,000,000
+    assert checked.evidence.value == 5_200_000 and checked.evidence.ledger_entries == ("capacity/6@1",)
+    anode = replace(claim("production_capacity", 250_000, "t/yr", "anode capacity of 250,000 tonnes"),
+                    scope="carbon_anode")
+    assert check_claim(anode, [source]).verdict == "supported"  # zouping-north's 250,000 alone
+    power = replace(claim("production_capacity", 1e6, "t/yr", "power plants of 1 million tonnes"),
+                    scope="thermal_power")
+    unkept = check_claim(power, [source])
+    assert unkept.verdict == "not_checkable" and "no ledger figure keeps production_capacity of thermal_power" \
+        in unkept.reason
+    earlier = check_claim(replace(alumina, period="2024"), [source])
+    assert earlier.verdict == "no_evidence" and "in 2024" in earlier.reason

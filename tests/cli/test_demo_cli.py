@@ -75,6 +75,11 @@ def test_data_arrives_in_bulk_and_over_tcp(small_demo):
     assert stream["loggers"] == 5 and stream["hours"] == 1
     assert stream["acked"] == stream["packets"] > 5 * 120  # per logger 60 real-time + 60 minute + 1 hour packet
     assert stream["unacked"] == 0
+    # the streamed hour's minutes judged and stored incrementally (an hours run): 5 outlets x 1 hour x their
+    # judged pollutants (2 coal units 3, calciner 3, potline 3, anode furnace 4) = 16 rows; the compliance step's
+    # full judgement agrees with every stored row on every final column
+    assert stream["results"]["kind"] == "hours" and stream["results"]["outlets"] == 5
+    assert stream["results_agree"]["equal"] == stream["results_agree"]["compared"] == stream["results"]["hours"] == 16
     with Store(db, read_only=True) as store:
         frames, tcp, minute = store.con.execute(
             "SELECT (SELECT count(*) FROM raw_frames), (SELECT count(*) FROM readings WHERE source = 'tcp'), "

@@ -107,6 +107,8 @@ def test_files_it_cannot_prove_clean_take_the_batch_path(tmp_path: Path, pipelin
         "null-time": table.set_column(1, "data_time", pa.array([None] + table["data_time"].to_pylist()[1:],
                                                                pa.timestamp("us"))),
         "bad-flag": table.set_column(4, "flag", pa.array(["Q"] + ["N"] * 11)),
+        # a nanosecond column: two times within one microsecond would be one key in the store
+        "nanoseconds": table.set_column(1, "data_time", table["data_time"].cast(pa.timestamp("ns"))),
     }
     for name, case in cases.items():
         path = tmp_path / f"{name}.parquet"

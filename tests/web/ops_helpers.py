@@ -42,6 +42,7 @@ class Browserless:
     base: str
     cookies: dict[str, str] = field(default_factory=dict)
     csrf: str = ""
+    prefix: str = "/ops"  # the dashboard's path in one language: /ops, /zh/ops
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base, follow_redirects=False, timeout=30)
@@ -60,16 +61,16 @@ class Browserless:
 
     def login(self, name: str, password: str) -> httpx.Response:
         with self.client() as c:
-            page = c.get("/ops/login")
+            page = c.get(f"{self.prefix}/login")
             token = CSRF.search(page.text)
             assert token is not None
             cookies = set_cookies(page)
-            response = c.post("/ops/login", data={"csrf": token.group(1), "name": name, "password": password,
-                                                  "next": "/ops/live"},
+            response = c.post(f"{self.prefix}/login", data={"csrf": token.group(1), "name": name,
+                                                            "password": password, "next": f"{self.prefix}/live"},
                               headers={"cookie": f"ops_login_csrf={cookies['ops_login_csrf']}"})
         if response.status_code == 303:
             self.cookies.update({k: v for k, v in set_cookies(response).items() if k == "ops_session"})
-            live = self.get("/ops/live")
+            live = self.get(f"{self.prefix}/live")
             found = CSRF.search(live.text)
             assert found is not None
             self.csrf = found.group(1)

@@ -90,17 +90,18 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServeProc
         assert proc.terminate() == 0, proc.tail()
 
 
-def sign_in(browser: Any, url: str, role: str) -> Any:
+def sign_in(browser: Any, url: str, role: str, dashboard: str = "/ops") -> Any:
+    """A page signed in as ``role`` on the live view of ``dashboard`` (``/ops``, or ``/zh/ops`` in Chinese)."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.errors = []
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(f"{url}/ops/live")
-    assert "/ops/login" in page.url
+    page.goto(f"{url}{dashboard}/live")
+    assert f"{dashboard}/login" in page.url
     page.fill("#name", f"{role}1")
     page.fill("#password", PASSWORDS[role])
     page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/ops/live")
+    page.wait_for_url(f"{url}{dashboard}/live")
     return page
 
 
@@ -226,5 +227,23 @@ def test_data_quality_and_live_view_of_the_demo(demo_dashboard: str, browser: An
     # a flat line of 10 hours (06:00-16:00): 600 minutes behind it, the first 60 listed
     assert page.locator("table.minutes tbody tr").count() == 60
     page.screenshot(path=str(screenshot_dir / "ops-quality.png"), full_page=True)
+    assert page.errors == []
+    page.close()
+
+
+def test_the_dashboard_in_chinese(demo_dashboard: str, browser: Any, screenshot_dir: Path) -> None:
+    page = sign_in(browser, demo_dashboard, "viewer", dashboard="/zh/ops")
+    page.wait_for_selector("#stream-state[data-state=open]", timeout=10_000)
+    assert page.locator("#stream-state").inner_text() == "实时"  # the script's words come translated too
+    assert page.locator("h1").first.inner_text().startswith("实时排放口")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    page.locator('td[data-cell="last"]').filter(has_text=".").first.wait_for(timeout=60_000)
+    page.screenshot(path=str(screenshot_dir / "ops-live-demo-zh.png"), full_page=True)
+    page.click('header nav a[href="/zh/ops/alarms"]')  # the navigation stays in Chinese
+    page.wait_for_url(f"{demo_dashboard}/zh/ops/alarms")
+    assert "报警与超标事件" in page.locator("h1").inner_text()
+    page.click("nav.lang a[hreflang=en]")  # the language switch: the same page, same session
+    page.wait_for_url(f"{demo_dashboard}/ops/alarms")
+    assert "Alarms and events" in page.locator("h1").inner_text()
     assert page.errors == []
     page.close()

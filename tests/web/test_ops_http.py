@@ -126,6 +126,29 @@ def test_cookies_are_secure_http_only_and_same_site(ops_site: tuple[str, Store, 
     assert "script-src 'self'" in page.headers["content-security-policy"]
 
 
+def test_the_dashboard_in_chinese_at_zh_ops(ops_site: tuple[str, Store, object]) -> None:
+    base, _, _ = ops_site
+    nobody = Browserless(base).get("/zh/ops/live")
+    assert nobody.status_code == 303 and nobody.headers["location"] == "/zh/ops/login?next=/zh/ops/live"
+    login = Browserless(base).get("/zh/ops/login")
+    assert '<html lang="zh-Hans">' in login.text and "登录运行监控平台" in login.text
+    assert 'action="/zh/ops/login"' in login.text
+    user = Browserless(base, prefix="/zh/ops")
+    response = user.login("viewer1", PASSWORDS["viewer"])
+    assert response.status_code == 303 and response.headers["location"] == "/zh/ops/live"
+    # one sign-in for both languages: the session cookie is set for each dashboard path
+    sessions = [h for h in response.headers.get_list("set-cookie") if h.startswith("ops_session=")]
+    assert sorted(h.split("Path=")[1].split(";")[0] for h in sessions) == ["/ops", "/zh/ops"]
+    live = user.get("/zh/ops/live")
+    assert "实时排放口" in live.text and "未处理报警" in live.text and "Live stacks" not in live.text
+    assert "viewer1 (查看员)" in live.text  # the role, a word of the data, shown translated
+    assert 'href="/zh/ops/alarms"' in live.text and 'data-ops="/zh/ops"' in live.text
+    assert 'href="/ops/live" hreflang="en"' in live.text  # the language switch: the same page in English
+    assert "Live stacks" in user.get("/ops/live").text
+    denied = user.get("/zh/ops/users")  # a viewer: the admin page refused, in Chinese
+    assert denied.status_code == 403 and "无权访问" in denied.text
+
+
 def test_forms_without_the_token_are_refused(ops_site: tuple[str, Store, object]) -> None:
     base, store, _ = ops_site
     operator = signed_in(base, "operator")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from ultralow.app.period import DataSpan
 from ultralow.app.provenance import data_days, provenance, readings_fingerprint, software
 from ultralow.app.qa import records as qa_records
 from ultralow.app.rollups import rollups
+from ultralow.app.setup import fetching
 from ultralow.cems import Period, run
 from ultralow.cems.engine import Engine, parquet_readings, spark_engine, store_marks, store_readings
 from ultralow.cems.period import substitution_context
@@ -182,11 +183,12 @@ def judge_store(store: Store, registry: Registry, catalog: LimitCatalog, rules: 
                 progress("engine", 1, 1)
                 named = result.tables()
                 tables: dict[str, pa.Table] = {}
-                for done, (name, expr) in enumerate(named.items()):
-                    progress("tables", done, len(named))
-                    tables[name] = engine.to_arrow(expr)
-                progress("tables", len(named), len(named))
-                limits = engine.to_arrow(result.candidates)
+                with fetching(store) if engine_name == "duckdb" else nullcontext():
+                    for done, (name, expr) in enumerate(named.items()):
+                        progress("tables", done, len(named))
+                        tables[name] = engine.to_arrow(expr)
+                    progress("tables", len(named), len(named))
+                    limits = engine.to_arrow(result.candidates)
         finally:
             if engine_name == "duckdb":
                 _drop_temp_tables(store)

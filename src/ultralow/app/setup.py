@@ -11,6 +11,9 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ultralow.app.problems import AppError, StoreMissing
@@ -118,12 +121,21 @@ def open_store_read_only(db: str | Path, *, bounded: bool = True) -> Store:
 # that needs more is judged again without the cap (lift_memory_cap), so the default never ends out of memory.
 DEFAULT_READ_MEMORY = "1200MB"
 DEFAULT_READ_THREADS = 1
+# While the judged tables move into Arrow (the demo year's hours: 0.7 GiB, allocated outside DuckDB's limit)
+# DuckDB only needs a few blocks at a time; under the default cap its working memory drops to this for the
+# fetch, the engine's intermediate tables going to the spill folder (measured on the demo year: peak RSS of
+# the fetch 2.0 GB with the 1200MB cap kept, see fetching()).
+FETCH_READ_MEMORY = "256MB"
+
+# stores whose DuckDB carries the default cap (not a user's ULTRALOW_DUCKDB_MEMORY, not lifted)
+_DEFAULT_CAPPED: weakref.WeakSet[Store] = weakref.WeakSet()
 
 
 def bound_memory(store: Store) -> None:
     """Cap DuckDB's working memory for a reading command: ``ULTRALOW_DUCKDB_MEMORY`` (e.g. 2GB) when set,
     else :data:`DEFAULT_READ_MEMORY` on :data:`DEFAULT_READ_THREADS` thread(s) (``ULTRALOW_DUCKDB_THREADS``
-    overrides). Beyond the cap DuckDB spills to a temporary folder of this process."""
+    overrides). Beyond the cap DuckDB spills to a temporary folder of this process. The allocator's
+    background threads hand memory DuckDB has freed back to the system (else the process keeps its peak)."""
     limit = os.environ.get("ULTRALOW_DUCKDB_MEMORY")
     if limit is not None and not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", limit,
                                               flags=re.IGNORECASE):
@@ -136,6 +148,9 @@ def bound_memory(store: Store) -> None:
         store.con.execute(f"SET memory_limit = '{limit or DEFAULT_READ_MEMORY}'")  # checked: digits and a unit
         store.con.execute(f"SET threads = {int(threads)}")
         store.con.execute("SET temp_directory = ?", [str(spill)])
+        store.con.execute("SET allocator_background_threads = true")
+    if limit is None:
+        _DEFAULT_CAPPED.add(store)
 
 
 def memory_capped_by_default() -> bool:
@@ -145,9 +160,28 @@ def memory_capped_by_default() -> bool:
 
 def lift_memory_cap(store: Store) -> None:
     """DuckDB's own memory limit (80 % of RAM) and thread count again, after the default cap was too small."""
+    _DEFAULT_CAPPED.discard(store)
     with store.lock:
         store.con.execute("RESET memory_limit")
         store.con.execute("RESET threads")
+
+
+@contextmanager
+def fetching(store: Store) -> Iterator[None]:
+    """DuckDB's working memory at :data:`FETCH_READ_MEMORY` while results are fetched into Arrow, when the
+    store carries the default cap; the cap back afterwards. A store opened unbounded (the demo) or capped by
+    the user keeps its limit: lowering it spills the intermediate tables to disk, which costs time."""
+    if store not in _DEFAULT_CAPPED:
+        yield
+        return
+    with store.lock:
+        store.con.execute(f"SET memory_limit = '{FETCH_READ_MEMORY}'")
+    try:
+        yield
+    finally:
+        if store in _DEFAULT_CAPPED:
+            with store.lock:
+                store.con.execute(f"SET memory_limit = '{DEFAULT_READ_MEMORY}'")
 
 
 def open_store_for_writing(db: str | Path, config: str | Path | None, *, config_given: bool | None = None,

@@ -26,6 +26,7 @@ class Engine:
     con: Any
     session: Any = None
     _count: int = field(default=0, repr=False)
+    every_cut: bool = field(default=False, repr=False)  # materialise the Spark-only cuts too (cems.replay)
 
     def load(self, table: pa.Table) -> ir.Table:
         """A small in-memory table (rules, registry rows) usable in expressions on this engine."""

@@ -82,8 +82,10 @@ def pollutant_names(rules: RuleBook) -> pa.Table:
 
 def _keep(engine: Engine | None, name: str, expr: ir.Table, spark_only: bool = False) -> ir.Table:
     """Materialise ``expr`` on the engine. ``spark_only``: a cut that only Spark needs (it re-plans a view's
-    whole lineage on every use; DuckDB does better reading the expression in one query)."""
-    if engine is None or (spark_only and engine.name != "spark"):
+    whole lineage on every use; DuckDB does better reading the expression in one query) — and an engine that
+    asks for every cut (``Engine.every_cut``: the recording engine of :mod:`ultralow.cems.replay`, which reuses
+    a cut whose inputs did not change)."""
+    if engine is None or (spark_only and engine.name != "spark" and not engine.every_cut):
         return expr
     return engine.materialize(name, expr)
 

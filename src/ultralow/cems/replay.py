@@ -15,14 +15,19 @@ inputs (:class:`PlanMismatch`); the caller then records a plan for them.
 
 from __future__ import annotations
 
+import itertools
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
 from ultralow.cems.engine import Engine
+
+_SERIALS = itertools.count(1)
 
 
 class PlanMismatch(RuntimeError):
@@ -50,6 +55,8 @@ def _truths(table: pa.Table) -> tuple[bool, ...]:
 class RecordingEngine(Engine):
     """A DuckDB :class:`Engine` that keeps the statements it runs (see the module docstring)."""
 
+    every_cut: bool = True  # small cuts a replay can reuse while their inputs stay the same
+    serial: int = field(default_factory=lambda: next(_SERIALS))
     steps: list[Step] = field(default_factory=list)
     inputs: list[tuple[str, pa.Schema, str]] = field(default_factory=list)
     roles: dict[int, str] = field(default_factory=dict)
@@ -71,7 +78,7 @@ class RecordingEngine(Engine):
 
     def materialize(self, name: str, expr: ir.Table) -> ir.Table:
         self._count += 1
-        unique = f"ul_plan_{name}_{self._count}"
+        unique = f"ul_plan{self.serial}_{name}_{self._count}"  # plans never share a table
         self._keep.append(expr)
         self.con._run_pre_execute_hooks(expr)
         sql = str(self.con.compile(expr))
@@ -109,12 +116,43 @@ class Plan:
     steps: list[Step]
     inputs: list[tuple[str, pa.Schema, str]]
     engine: RecordingEngine
+    timings: list[tuple[str, float]] = field(default_factory=list)  # of the last run: (statement, seconds)
+    _last: dict[str, pa.Table] = field(default_factory=dict, repr=False)
+    _made: bool = field(default=False, repr=False)
+    _reads: dict[str, set[str]] = field(default_factory=dict, repr=False)
+
+    def reads(self, step: Step) -> set[str]:
+        """The input and temporary-table names ``step`` reads, directly or through other steps."""
+        if step.name in self._reads:
+            return self._reads[step.name]
+        found = {name for name, _, _ in self.inputs if f'"{name}"' in step.sql}
+        for other in self.steps:
+            if other.kind == "create" and other is not step and f'"{other.name}"' in step.sql:
+                found |= {other.name} | self.reads(other)
+        if step.name:
+            self._reads[step.name] = found
+        return found
 
     def run(self, tables: dict[str, pa.Table]) -> list[pa.Table]:
         """The fetched tables (guards left out), in the order they were recorded, for the inputs ``tables``
-        by role (same schemas as recorded). PlanMismatch when a guard would choose another shape."""
+        by role (same schemas as recorded). PlanMismatch when a guard would choose another shape.
+
+        A temporary table made only from inputs equal to the last run's is kept (the outlets' limit
+        candidates, while the same outlets send); when one has gone meanwhile (a judgement on the connection
+        drops the engine's temporary tables), the run starts again making every table."""
+        try:
+            return self._run(tables)
+        except duckdb.CatalogException:
+            if not self._made:
+                raise
+            self._last.clear()
+            self._made = False
+            return self._run(tables)
+
+    def _run(self, tables: dict[str, pa.Table]) -> list[pa.Table]:
         con = self.engine.con.con
         con.complete()
+        changed: set[str] = set()
         for name, schema, role in self.inputs:
             if not role:
                 continue
@@ -123,14 +161,27 @@ class Plan:
             table = tables[role]
             if not table.schema.equals(schema):
                 table = table.select(schema.names).cast(schema)
+            before = self._last.get(role)
+            if before is not None and before.num_rows == table.num_rows and before.equals(table):
+                continue  # the same input as the last run: the tables made from it alone are kept
+            self._last[role] = table
+            changed.add(name)
             con.complete()
             con.register(name, table)
         out = []
+        self.timings = []
+        remade: set[str] = set()
         for step in self.steps:
+            began = time.perf_counter()
             if step.kind == "create":
+                if self._last and not (self.reads(step) & (changed | remade)) and self._made:
+                    continue
                 con.execute(f'CREATE OR REPLACE TEMP TABLE "{step.name}" AS {step.sql}')
+                remade.add(step.name)
+                self.timings.append((step.name, time.perf_counter() - began))
                 continue
             result = con.sql(step.sql).to_arrow_table()
+            self.timings.append(("guard" if step.guard else "fetch", time.perf_counter() - began))
             if step.schema is not None:
                 result = result.cast(step.schema)
             if step.guard:
@@ -138,4 +189,5 @@ class Plan:
                     raise PlanMismatch("the inputs choose another pipeline shape than the recorded plan")
                 continue
             out.append(result)
+        self._made = True
         return out

@@ -283,6 +283,9 @@ def packaged_standards() -> StandardsSource | None:
 
 # -- the ledgers ---------------------------------------------------------------------------------------
 
+# an Evidence note starting so: no evidence source can ever answer this claim (not_checkable, not no_evidence)
+NOT_KEPT = "not_kept: "
+
 _WORD = re.compile(r"[0-9a-z][0-9a-z-]*[0-9a-z]|[\u4e00-\u9fff]{2,}")
 _COMMON_WORDS = frozenset({"the", "and", "for", "with", "from", "that", "this", "its", "their", "to", "of", "in",
                            "a", "an", "on", "by", "at", "as", "is", "was", "were", "has", "have", "been"})
@@ -307,6 +310,7 @@ class LedgerMetric:
     facility_types: tuple[str, ...] = ()
     qualifier: str | None = None
     reason: str = ""
+    scope_figures: tuple[tuple[str, str], ...] = ()  # (claim scope, figure id)
 
 
 def ledger_metrics() -> tuple[dict[str, LedgerMetric], dict[str, str], str]:
@@ -319,7 +323,8 @@ def ledger_metrics() -> tuple[dict[str, LedgerMetric], dict[str, str], str]:
     rules = {name: LedgerMetric(name, row.get("figure"), row.get("country_figure"), row.get("value_key"),
                                 bool(row.get("cumulative", False)), row.get("match"), row.get("kind"),
                                 int(row.get("min_shared_words", 2)), tuple(row.get("facility_types", ())),
-                                row.get("qualifier"), str(row.get("reason", "")))
+                                row.get("qualifier"), str(row.get("reason", "")),
+                                tuple((str(k), str(v)) for k, v in row.get("scope_figure", {}).items()))
              for name, row in doc["metric"].items()}
     return rules, {str(k): str(v) for k, v in doc.get("entity", {}).items()}, f"{doc['source']} ({doc['status']})"
 
@@ -336,19 +341,21 @@ class LedgerEvidence:
     name = "ledgers"
 
     def __init__(self, view: Any, year: int, *, vocab: Vocabulary | None = None) -> None:
-        from ultralow.ledger.figures import social_figures
+        from ultralow.ledger.figures import capacity_figures, social_figures
 
         self.view = view
         self.year = year
         self.vocab = vocab or vocabulary()
         self.rules, self.entities, self.rules_source = ledger_metrics()
         self._social_figures = social_figures
+        self._capacity_figures = capacity_figures
         self._figures: dict[int, dict[str, Any]] = {}
 
     # -- figures ---------------------------------------------------------------------------------------
     def figures(self, year: int) -> dict[str, Any]:
         if year not in self._figures:
-            self._figures[year] = {f.id: f for f in self._social_figures(self.view, year)}
+            group_capacity = self._capacity_figures(self.view, year, ())  # the group's, not per base
+            self._figures[year] = {f.id: f for f in (*self._social_figures(self.view, year), *group_capacity)}
         return self._figures[year]
 
     def _years(self) -> list[int]:
@@ -384,7 +391,7 @@ class LedgerEvidence:
         rule = self.rules.get(name)
         if rule is None:
             return Evidence(self.name, None, claim.unit, claim.period, "total",
-                            note=f"not_kept: no ledger kind keeps {name} (ledger/data/claim_metrics.toml)")
+                            note=f"{NOT_KEPT}no ledger kind keeps {name} (ledger/data/claim_metrics.toml)")
         year, problem = self._claim_year(claim)
         if problem:
             return Evidence(self.name, None, claim.unit, claim.period, "total", note=problem)
@@ -431,6 +438,13 @@ class LedgerEvidence:
     def _figure(self, claim: Claim, rule: LedgerMetric, year: int | None) -> Evidence:
         country = self._country(claim)
         fid = (rule.country_figure if country and rule.country_figure else rule.figure) or ""
+        if rule.scope_figures and claim.scope:
+            by_scope = dict(rule.scope_figures)
+            if claim.scope not in by_scope:
+                return Evidence(self.name, None, claim.unit, claim.period, "total",
+                                note=f"{NOT_KEPT}no ledger figure keeps {rule.name} of {claim.scope} "
+                                     f"(kept: {', '.join(sorted(by_scope))}; ledger/data/claim_metrics.toml)")
+            fid = by_scope[claim.scope]
         if "{country}" in fid:
             if not country:
                 return Evidence(self.name, None, claim.unit, claim.period, "total",

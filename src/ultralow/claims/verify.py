@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ultralow.claims.evidence import (
+    NOT_KEPT,
     EmissionsEvidence,
     EvidenceSource,
     LimitEntry,
@@ -33,7 +34,6 @@ from ultralow.claims.vocabulary import NamedStandard, Vocabulary, vocabulary
 
 LEDGER_PENDING = ("no ledgers were given to the check: social, economic and community figures are checked "
                   "against the approved ledger rows of a store (claims check --db, ultralow demo)")
-NOT_KEPT = "not_kept: "
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import duckdb
 import pyarrow as pa
 
-from ultralow.app import Application, Judgement, open_store_read_only
+from ultralow.app import Application, Judgement, open_store_read_only, results
 from ultralow.cems import Period
 from ultralow.claims import check_texts, corpus_dir, packaged_standards, read_document
 from ultralow.claims.evidence import LedgerEvidence
@@ -252,14 +252,19 @@ def _stream(steps: _Steps, pipeline: Pipeline, years: list[OutletYear], registry
     hours = len(years[0].tail) // 60 if years else 0
     with steps.step("stream", packets, "packets") as note:
         log = receiver_log if receiver_log is not None else io.StringIO()
+        with pipeline.store.lock:
+            before = pipeline.store.con.execute("SELECT max(received_at) FROM readings").fetchall()[0][0]
         report = live.stream_tails(pipeline, plans, log, steps.display.update)
+        # the streamed minutes' hours judged and stored incrementally (the compliance step checks them)
+        stored = results.update(Application.from_store(pipeline.store, registry=registry), since=before)
         totals = report.fleet.totals()
         demo.stream = {"loggers": report.fleet.loggers, "hours": hours, "packets": report.packets,
                        "frames_received": report.frames, "acked": report.acked, **totals,
                        "receiver_events": report.events}
         note["detail"] = (f"last {hours} h from {report.fleet.loggers} virtual loggers over HJ 212/TCP "
                           f"(127.0.0.1:{report.port}): {report.packets:,} packets, {report.acked:,} acknowledged, "
-                          f"{totals['backfilled']} backfilled after {totals['drops']} link drop(s)")
+                          f"{totals['backfilled']} backfilled after {totals['drops']} link drop(s); {stored.line()}")
+        demo.stream["results"] = stored.as_dict()
         if totals["unacked"]:
             raise DemoError(f"stream: {totals['unacked']} packets stayed unacknowledged")
 
@@ -271,11 +276,16 @@ def _compliance(steps: _Steps, db: Path, registry: Registry, period: Period, pla
         # report step reuses this judgement
         with Application(open_store_read_only(db, bounded=False), registry, owns_store=True) as app:  # the demo's registry
             judgement = app.judge(period=period)
+            stored = results.stored_hours(app.store, [o.id for o in registry.outlets], period.start,
+                                          period.end - timedelta(days=1))
         tables: dict[str, pa.Table] = {
             name: judgement.tables[name] for name in ("hours", "summary", "events", "findings", "ultra_low",
                                                       "emissions")}
+        equal, compared = results.agreement(stored, judgement.hours)
+        demo.stream["results_agree"] = {"equal": equal, "compared": compared}
         note["detail"] = (f"{period.hour_count:,} clock hours x {len(registry.outlets)} outlets judged: "
-                          f"{tables['events'].num_rows} exceedance events, {tables['findings'].num_rows} findings")
+                          f"{tables['events'].num_rows} exceedance events, {tables['findings'].num_rows} findings; "
+                          f"the stream step's stored hour rows agree with it on {equal:,} of {compared:,}")
     with steps.step("summary") as note:
         demo.groups = summary.group_rows(judgement.rollups)
         demo.worst_events = summary.worst_events(tables["events"], registry)

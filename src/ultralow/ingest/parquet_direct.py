@@ -7,7 +7,7 @@ against the stored rows: about 2.7 times the bare insert. For a file that is cle
 is the same rows, so this path proves that first, from two aggregate passes over the file on a scratch
 connection, and writes nothing unless every condition holds:
 
-- typed columns: ``data_time`` a TIMESTAMP without a zone, the numbers integers or floats, ``mn``,
+- typed columns: ``data_time`` a TIMESTAMP without a zone (s, ms or us), the numbers integers or floats, ``mn``,
   ``code``, ``flag`` and ``kind`` text. The batch path's per-row check (the same SQL,
   :func:`~ultralow.ingest.long_format.parquet_check_sql`) then depends only on (mn, code, kind, flag)
   and on whether data_time is null, so it runs over one row per such group, and every group must pass;
@@ -107,7 +107,8 @@ def plan_direct(path: Path, registry: Registry, tables: CodeTables, received_at:
         return None
     types = {n: schema.field(actual[n]).type for n in actual}
     time_type = types["data_time"]
-    if not (pa.types.is_timestamp(time_type) and time_type.tz is None):
+    # nanoseconds would be cut to the store's microseconds, which could make two keys one
+    if not (pa.types.is_timestamp(time_type) and time_type.tz is None and time_type.unit != "ns"):
         return None
     if any(n in types and not _text(types[n]) for n in TEXTS):
         return None

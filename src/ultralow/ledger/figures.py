@@ -12,6 +12,7 @@ from typing import Any
 
 from ultralow.ledger.book import LedgerView, Revision
 from ultralow.ledger.rows import amount_cny
+from ultralow.translation import N_
 
 
 @dataclass(frozen=True)
@@ -217,13 +218,14 @@ def statutory_check(view: LedgerView, year: int, rule: StatutoryMinimum) -> Figu
                   None, detail)
 
 
-# (column of the capacity ledger, label, unit): the unit is in the column's name
+# (column of the capacity ledger, label, unit): the unit is in the column's name. The one list: the site's
+# What-we-do page shows these labels translated (N_ marks them for the catalog).
 CAPACITY_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("aluminium_smelting_t_per_year", "Aluminium smelting capacity", "t/a"),
-    ("alumina_t_per_year", "Alumina refining capacity", "t/a"),
-    ("anode_t_per_year", "Carbon anode capacity", "t/a"),
-    ("bauxite_mining_t_per_year", "Bauxite mining capacity", "t/a"),
-    ("captive_power_mw", "Captive power capacity", "MW"),
+    ("aluminium_smelting_t_per_year", N_("Aluminium smelting capacity"), "t/a"),
+    ("alumina_t_per_year", N_("Alumina refining capacity"), "t/a"),
+    ("anode_t_per_year", N_("Carbon anode capacity"), "t/a"),
+    ("bauxite_mining_t_per_year", N_("Bauxite mining capacity"), "t/a"),
+    ("captive_power_mw", N_("Captive power capacity"), "MW"),
 )
 
 

@@ -24,13 +24,15 @@ STATIC_DIR = Path(__file__).parent / "static"
 def create_app(context: WebContext, *, subapps: Sequence[SubApp] | None = None,
                build_on_start: bool = True) -> Starlette:
     """The site for ``context``. ``subapps`` (default: those in ``ultralow.web.subapps.registered()``) are
-    mounted at their paths before the site's own routes, so ``/ops`` belongs to the dashboard.
+    mounted at their paths (and aliases) before the site's own routes, so ``/ops`` and ``/zh/ops`` belong to
+    the dashboard.
 
     The figures are built in a worker thread when the server starts (``build_on_start``), or by calling
     ``app.state.site.refresh()``; pages say so while the first build runs."""
-    mounted: list[BaseRoute] = [
-        Mount(sub.path, app=sub.build(context)) for sub in (registered() if subapps is None else subapps)
-    ]
+    mounted: list[BaseRoute] = []
+    for sub in registered() if subapps is None else subapps:
+        built = sub.build(context)  # once: its aliases serve the same app
+        mounted.extend(Mount(path, app=built) for path in (sub.path, *sub.aliases))
     state = SiteState(context)
     page_routes, not_found = pages.routes(context, state)
     site_routes: list[BaseRoute] = [

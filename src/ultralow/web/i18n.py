@@ -2,9 +2,10 @@
 locale.
 
 The catalogs are read from their ``.po`` text at start-up (no compiled ``.mo`` files in the repository).
-Refresh them after changing user-interface strings::
+Refresh them after changing user-interface strings (the ledgers name their figures with ``N_`` too)::
 
-    pybabel extract -F src/ultralow/web/babel.cfg -o src/ultralow/web/locales/messages.pot src/ultralow/web
+    pybabel extract -F src/ultralow/web/babel.cfg -o src/ultralow/web/locales/messages.pot \
+        src/ultralow/web src/ultralow/ledger
     pybabel update -i src/ultralow/web/locales/messages.pot -d src/ultralow/web/locales
 """
 

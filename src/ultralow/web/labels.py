@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ultralow.hj212.codes import code_tables
-from ultralow.web.rendering import N_
+from ultralow.translation import N_
 
 SOURCE_TYPES: dict[str, str] = {
     "coal_boiler": N_("Coal-fired power unit"),

@@ -12,14 +12,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from ultralow import __version__
+from ultralow.translation import N_
 from ultralow.web.i18n import BY_CODE, LANGUAGES, Formatter, Language, translations
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalog; translated where it is shown."""
-    return message
 
 
 # The five sections of the group's own site, then the pages only ours has. (slug, title)

@@ -19,10 +19,12 @@ from ultralow.web.context import WebContext
 class SubApp:
     path: str  # mount path, e.g. "/ops"
     build: Callable[[WebContext], ASGIApp]
+    aliases: tuple[str, ...] = ()  # more mount paths of the same app, e.g. the dashboard in Chinese, "/zh/ops"
 
 
 def registered() -> tuple[SubApp, ...]:
     """The sub-applications ``ultralow serve`` and ``ultralow web`` mount (one line each, import inside)."""
     from ultralow.web import ops
+    from ultralow.web.ops.auth import LANGUAGE_PATHS
 
-    return (SubApp("/ops", ops.build),)
+    return (SubApp("/ops", ops.build, aliases=LANGUAGE_PATHS),)

@@ -11,11 +11,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ultralow.app import site
+from ultralow.ledger.figures import CAPACITY_COLUMNS
+from ultralow.translation import N_
 from ultralow.web.context import WebContext
 from ultralow.web.copy import intro
 from ultralow.web.i18n import translations
 from ultralow.web.labels import COUNTRIES, SOURCE_TYPES, pollutant, short_pollutant
-from ultralow.web.rendering import N_, language_of, render
+from ultralow.web.rendering import language_of, render
 from ultralow.web.state import Build, SiteState
 
 DEMO_GROUP_NAME = N_("Demo aluminium group")
@@ -83,28 +85,19 @@ def ledger_values(build: Build | None, country: str | None = None) -> dict[str, 
     return out
 
 
-# the capacity ledger's columns as the What-we-do page shows them (group total, then per base)
-CAPACITY_METRICS: tuple[tuple[str, str, str], ...] = (
-    ("aluminium_smelting_t_per_year", N_("Aluminium smelting capacity"), "t/a"),
-    ("alumina_t_per_year", N_("Alumina refining capacity"), "t/a"),
-    ("anode_t_per_year", N_("Carbon anode capacity"), "t/a"),
-    ("bauxite_mining_t_per_year", N_("Bauxite mining capacity"), "t/a"),
-    ("captive_power_mw", N_("Captive power capacity"), "MW"),
-)
-
-
 def capacity_values(build: Build | None, base: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
     """(label, unit, value) of the capacities the approved capacity ledger gives for the group (``base``
     None) or one base; a kind of capacity the ledger has no value for is left out (a base without a
-    smelter has no smelting capacity, not a zero)."""
+    smelter has no smelting capacity, not a zero). Labels are the ledger's (catalog msgids), units the figures'."""
     if build is None:
         return []
     out = []
-    for column, label, unit in CAPACITY_METRICS:
+    for column, label, _unit in CAPACITY_COLUMNS:
         fid = f"capacity.{column}" + (f".{base}" if base else "")
         figure = build.figures.social.get(fid)
         if figure is None or figure.status != "reported" or figure.value is None:
             continue
+        unit = figure.unit
         out.append((label, unit, {"value": figure.value, "unit": unit, "digits": 0, "year": figure.year,
                                   "rows": len(figure.rows), "figure": fid}))
     return out

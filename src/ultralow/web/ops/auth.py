@@ -1,7 +1,8 @@
 """Sessions and CSRF for the dashboard.
 
-* The session cookie (``ops_session``) is HttpOnly, Secure, SameSite=Strict, path ``/ops``; the store keeps
-  only the SHA-256 of its value.
+* The session cookie (``ops_session``) is HttpOnly, Secure, SameSite=Strict, set for the dashboard's paths
+  only (``/ops`` and each language's, ``/zh/ops``: one sign-in serves both); the store keeps only the
+  SHA-256 of its value.
 * Every state-changing request (POST) carries a CSRF token: in a form as ``csrf``, from script as the
   ``X-CSRF-Token`` header. Signed-in: the token of the session. The login form: a random token in a
   cookie of its own (``ops_login_csrf``) that the form must repeat (double submit).
@@ -18,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ultralow.app.ops import OpsStore, Session
+from ultralow.web.i18n import BY_CODE, DEFAULT, LANGUAGES, Language
 
 SESSION_COOKIE: Final = "ops_session"
 LOGIN_CSRF_COOKIE: Final = "ops_login_csrf"
@@ -25,13 +27,35 @@ COOKIE_PATH: Final = "/ops"
 CSRF_HEADER: Final = "x-csrf-token"
 
 
+def dashboard_path(language: Language) -> str:
+    """Where the dashboard answers in ``language``: ``/ops`` (English, the site's source language), ``/zh/ops``."""
+    return COOKIE_PATH if language == DEFAULT else f"/{language.code}{COOKIE_PATH}"
+
+
+# the dashboard in the other languages of the site (the same app and session)
+LANGUAGE_PATHS: Final = tuple(dashboard_path(language) for language in LANGUAGES if language != DEFAULT)
+
+
+def language_of(request: Request) -> Language:
+    """The dashboard's language from the request's first path segment (``/zh/ops/…``: Chinese)."""
+    first = request.url.path.lstrip("/").split("/", 1)[0]
+    return BY_CODE.get(first, DEFAULT)
+
+
+def prefix_of(request: Request) -> str:
+    """The dashboard's path in the request's language: links and redirects stay in that language."""
+    return dashboard_path(language_of(request))
+
+
 def set_cookie(response: Response, name: str, value: str, max_age_s: int | None) -> None:
-    response.set_cookie(name, value, max_age=max_age_s, path=COOKIE_PATH, secure=True, httponly=True,
-                        samesite="strict")
+    for path in (COOKIE_PATH, *LANGUAGE_PATHS):
+        response.set_cookie(name, value, max_age=max_age_s, path=path, secure=True, httponly=True,
+                            samesite="strict")
 
 
 def clear_cookie(response: Response, name: str) -> None:
-    response.delete_cookie(name, path=COOKIE_PATH, secure=True, httponly=True, samesite="strict")
+    for path in (COOKIE_PATH, *LANGUAGE_PATHS):
+        response.delete_cookie(name, path=path, secure=True, httponly=True, samesite="strict")
 
 
 def current_session(request: Request, ops: OpsStore) -> Session | None:

@@ -30,7 +30,8 @@ from ultralow.app.problems import AppError
 from ultralow.app.status import outlets_status
 from ultralow.hj212.codes import code_tables
 from ultralow.registry import Registry
-from ultralow.web.i18n import translations
+from ultralow.translation import N_
+from ultralow.web.i18n import LANGUAGES, translations
 from ultralow.web.labels import SOURCE_TYPES
 from ultralow.web.ops import auth
 from ultralow.web.ops.feed import CLOSED, LiveFeed
@@ -48,11 +49,14 @@ environment = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=sel
 _ = translations("en").gettext
 
 
-def factor_name(code: str | None) -> str:
+def factor_name(code: str | None, language: str = "en") -> str:
+    """The HJ 212 factor's name and code (its Chinese name on the Chinese dashboard)."""
     if code is None:
-        return "every factor"
+        return translations(language).gettext("every factor")
     factor = code_tables().factors.get(code)
-    return f"{factor.name_en} ({code})" if factor is not None else code
+    if factor is None:
+        return code
+    return f"{factor.name_zh if language == 'zh' and factor.name_zh else factor.name_en} ({code})"
 
 
 def flag_meaning(flag: str | None) -> str:
@@ -68,6 +72,11 @@ def local(value: datetime | None) -> str:
 
 environment.globals.update(factor_name=factor_name, flag_meaning=flag_meaning, local=local, version=__version__,
                            _=_, source_type_name=lambda s: SOURCE_TYPES.get(s, s.replace("_", " ")))
+# what denied.html names besides a role (translated there)
+SAME_ORIGIN: Final = N_("same-origin request")
+KNOWN_OUTLET: Final = N_("a known outlet")
+# words that come from the data and are shown translated: roles (app.ops.users) and alarm kinds (app.ops.alarms)
+SHOWN_TRANSLATED: Final = (N_("viewer"), N_("operator"), N_("admin"), N_("exceedance"), N_("warning"))
 
 
 @dataclass
@@ -90,10 +99,22 @@ async def off(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(None, lambda: fn(*args, **kwargs))
 
 
+def gettext_of(request: Request) -> Callable[[str], str]:
+    """The gettext function of the dashboard's language for ``request`` (``/zh/ops``: Chinese)."""
+    return translations(auth.language_of(request).code).gettext
+
+
 def render(request: Request, template: str, session: Session | None, status_code: int = 200,
            **context: Any) -> HTMLResponse:
-    html = environment.get_template(template).render(request=request, session=session,
-                                                     path=request.url.path, **context)
+    """``template`` in the request's language; ``ops`` is the dashboard's path in it (links stay there)."""
+    language, prefix = auth.language_of(request), auth.prefix_of(request)
+    rest = request.url.path[len(prefix):]
+    switch = [{"href": auth.dashboard_path(other) + rest, "name": other.name, "hreflang": other.code,
+               "html_lang": other.html_lang} for other in LANGUAGES if other != language]
+    html = environment.get_template(template).render(request=request, session=session, path=request.url.path,
+                                                     _=gettext_of(request), ops=prefix, html_lang=language.html_lang,
+                                                     switch=switch, factor_name=lambda c: factor_name(c, language.code),
+                                                     **context)
     return HTMLResponse(html, status_code=status_code, headers={"cache-control": "no-store"})
 
 
@@ -104,16 +125,17 @@ def routes(shared: Ops) -> list[BaseRoute]:
         """Login (GET: a redirect to the login page; else 401), role (403) and, for POST, CSRF (403)."""
         async def endpoint(request: Request) -> Response:
             session = await off(auth.current_session, request, ops)
+            prefix = auth.prefix_of(request)
             if session is None:
-                if request.method == "GET" and request.url.path != "/ops/events":
+                if request.method == "GET" and request.url.path != f"{prefix}/events":
                     target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
-                    return RedirectResponse(f"/ops/login?next={target}", status_code=303)
+                    return RedirectResponse(f"{prefix}/login?next={target}", status_code=303)
                 return JSONResponse({"error": "login required"}, status_code=401)
             if not role_at_least(session.user.role, role):
                 return render(request, "denied.html", session, status_code=403, needed=role)
             if request.method == "POST":
                 if not auth.same_origin(request):
-                    return render(request, "denied.html", session, status_code=403, needed="same-origin request")
+                    return render(request, "denied.html", session, status_code=403, needed=SAME_ORIGIN)
                 given = request.headers.get(auth.CSRF_HEADER)
                 if given is None:
                     form = await read_form(request)
@@ -135,9 +157,10 @@ def routes(shared: Ops) -> list[BaseRoute]:
     # -- login ----------------------------------------------------------------------------------------
     def login_page(request: Request, message: str = "", status_code: int = 200, name: str = "") -> Response:
         token = auth.new_login_token()
-        nxt = request.query_params.get("next", "/ops/live")
+        prefix = auth.prefix_of(request)
+        nxt = request.query_params.get("next", f"{prefix}/live")
         response = render(request, "login.html", None, status_code=status_code, csrf=token, message=message,
-                          next=nxt if nxt.startswith("/ops/") else "/ops/live", name=name,
+                          next=nxt if _inside(nxt) else f"{prefix}/live", name=name,
                           plain_http=request.url.scheme == "http" and request.url.hostname not in
                           ("127.0.0.1", "localhost", "::1"))
         auth.set_cookie(response, auth.LOGIN_CSRF_COOKIE, token, 3600)
@@ -145,7 +168,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
 
     async def login_get(request: Request) -> Response:
         if await off(auth.current_session, request, ops) is not None:
-            return RedirectResponse("/ops/live", status_code=303)
+            return RedirectResponse(f"{auth.prefix_of(request)}/live", status_code=303)
         return login_page(request)
 
     async def login_post(request: Request) -> Response:
@@ -158,21 +181,21 @@ def routes(shared: Ops) -> list[BaseRoute]:
             None, lambda: ops.login(name, form.get("password", ""), peer=auth.peer_of(request)))
         if not result.ok or result.token is None or result.session is None:
             return login_page(request, result.message, status_code=429 if result.locked_until else 401, name=name)
-        nxt = form.get("next", "/ops/live")
-        response = RedirectResponse(nxt if nxt.startswith("/ops/") and "//" not in nxt else "/ops/live",
-                                    status_code=303)
+        live_page = f"{auth.prefix_of(request)}/live"
+        nxt = form.get("next", live_page)
+        response = RedirectResponse(nxt if _inside(nxt) else live_page, status_code=303)
         auth.set_cookie(response, auth.SESSION_COOKIE, result.token, ops.settings.session_hours * 3600)
         auth.clear_cookie(response, auth.LOGIN_CSRF_COOKIE)
         return response
 
     async def logout(request: Request, session: Session) -> Response:
         await off(ops.logout, request.cookies.get(auth.SESSION_COOKIE, ""), peer=auth.peer_of(request))
-        response = RedirectResponse("/ops/login", status_code=303)
+        response = RedirectResponse(f"{auth.prefix_of(request)}/login", status_code=303)
         auth.clear_cookie(response, auth.SESSION_COOKIE)
         return response
 
     async def home(request: Request, session: Session) -> Response:
-        return RedirectResponse("/ops/live", status_code=303)
+        return RedirectResponse(f"{auth.prefix_of(request)}/live", status_code=303)
 
     # -- live -----------------------------------------------------------------------------------------
     def live_state() -> dict[str, Any]:
@@ -203,7 +226,8 @@ def routes(shared: Ops) -> list[BaseRoute]:
             tree.setdefault(o.base, {}).setdefault(o.source_type, []).append(o)
         bases = {b.id: b for b in shared.registry.bases}
         open_alarms = await off(ops.alarms, open_only=True, limit=20)
-        names = {code: factor_name(code) for code in code_tables().factors}
+        language = auth.language_of(request).code
+        names = {code: factor_name(code, language) for code in code_tables().factors}
         return render(request, "live.html", session, tree=tree, bases=bases, state=state,
                       names_json=json.dumps(names, ensure_ascii=False), open_alarms=open_alarms)
 
@@ -249,7 +273,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
         except AppError as exc:
             return await alarms_page(request, session, "; ".join(exc.problems), status_code=400)
         shared.feed.publish({"type": "ack", "alarm_id": int(request.path_params["alarm_id"])})
-        return RedirectResponse("/ops/alarms", status_code=303)
+        return RedirectResponse(f"{auth.prefix_of(request)}/alarms", status_code=303)
 
     # -- marks ----------------------------------------------------------------------------------------
     async def marks_page(request: Request, session: Session, message: str = "", status_code: int = 200,
@@ -269,7 +293,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
                          code=form.get("code") or None, actor=session.user.name, peer=auth.peer_of(request))
         except AppError as exc:
             return await marks_page(request, session, "; ".join(exc.problems), status_code=400, form=form)
-        return RedirectResponse("/ops/marks", status_code=303)
+        return RedirectResponse(f"{auth.prefix_of(request)}/marks", status_code=303)
 
     async def withdraw_mark(request: Request, session: Session) -> Response:
         form = await read_form(request)
@@ -278,13 +302,13 @@ def routes(shared: Ops) -> list[BaseRoute]:
                               peer=auth.peer_of(request))
         except AppError as exc:
             return await marks_page(request, session, "; ".join(exc.problems), status_code=400)
-        return RedirectResponse("/ops/marks", status_code=303)
+        return RedirectResponse(f"{auth.prefix_of(request)}/marks", status_code=303)
 
     # -- data quality ---------------------------------------------------------------------------------
     async def quality(request: Request, session: Session) -> Response:
         outlet = request.query_params.get("outlet") or shared.registry.outlets[0].id
         if outlet not in {o.id for o in shared.registry.outlets}:
-            return render(request, "denied.html", session, status_code=404, needed="a known outlet")
+            return render(request, "denied.html", session, status_code=404, needed=KNOWN_OUTLET)
         index = request.query_params.get("finding")
         view = await asyncio.get_running_loop().run_in_executor(
             None, lambda: shared.quality.outlet(outlet, None if index is None or not index.isdigit() else int(index)))
@@ -319,7 +343,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
                 actor=session.user.name, peer=auth.peer_of(request)))
         except AppError as exc:
             return await users_page(request, session, "; ".join(exc.problems), status_code=400)
-        return RedirectResponse("/ops/users", status_code=303)
+        return RedirectResponse(f"{auth.prefix_of(request)}/users", status_code=303)
 
     async def change_user(request: Request, session: Session) -> Response:
         form = await read_form(request)
@@ -336,7 +360,7 @@ def routes(shared: Ops) -> list[BaseRoute]:
             await off(ops.change_user, name, actor=session.user.name, peer=auth.peer_of(request), **kwargs)
         except AppError as exc:
             return await users_page(request, session, "; ".join(exc.problems), status_code=400)
-        return RedirectResponse("/ops/users", status_code=303)
+        return RedirectResponse(f"{auth.prefix_of(request)}/users", status_code=303)
 
     async def registry_page(request: Request, session: Session, message: str = "", status_code: int = 200,
                             text: str | None = None) -> Response:
@@ -353,8 +377,9 @@ def routes(shared: Ops) -> list[BaseRoute]:
         except (AppError, ValueError) as exc:
             problems = getattr(exc, "problems", None) or [str(exc)]
             return await registry_page(request, session, "; ".join(problems), status_code=400, text=text)
-        return await registry_page(request, session, f"Saved as registry version {version}; the receiver uses it "
-                                                     "from its next start.")
+        _ = gettext_of(request)
+        return await registry_page(request, session, _("Saved as registry version %(version)s; the receiver uses "
+                                                       "it from its next start.") % {"version": version})
 
     def route(path: str, role: str, handler: Handler, methods: tuple[str, ...] = ("GET",)) -> Route:
         return Route(path, guarded(role, handler), methods=list(methods))
@@ -381,6 +406,11 @@ def routes(shared: Ops) -> list[BaseRoute]:
         route("/registry", "admin", registry_page),
         route("/registry", "admin", change_registry, ("POST",)),
     ]
+
+
+def _inside(target: str) -> bool:
+    """True for a path of the dashboard (any language) that a login may go on to: no other site."""
+    return "//" not in target and any(target.startswith(p + "/") for p in (auth.COOKIE_PATH, *auth.LANGUAGE_PATHS))
 
 
 def _local_time(text: str, field: str) -> datetime:

@@ -1,10 +1,13 @@
-// The operations dashboard's live view: server-sent events from /ops/events update the page in place.
-// Served from /static (the Content-Security-Policy allows no inline script).
+// The operations dashboard's live view: server-sent events from <dashboard>/events update the page in place.
+// Served from /static (the Content-Security-Policy allows no inline script). The dashboard's path (/ops,
+// /zh/ops) is <body data-ops>; the words it writes come translated in #stream-state's data attributes.
 "use strict";
 (function () {
   var state = document.getElementById("stream-state");
   if (!state || !window.EventSource) { return; }
   var received = 0;
+  var ops = document.body.dataset.ops || "/ops";
+  function word(name, fallback) { return state.dataset[name] || fallback; }
   var names = {};
   var holder = document.getElementById("factor-names");
   if (holder) { try { names = JSON.parse(holder.dataset.names); } catch (e) { names = {}; } }
@@ -53,7 +56,7 @@
   function onDevice(outlet, d) {
     var conn = outlet.querySelector('[data-field="connected"]');
     conn.dataset.on = "yes";
-    conn.textContent = "connected";
+    conn.textContent = word("connected", "connected");
     outlet.querySelector('[data-field="last_packet_at"]').textContent = d.last_packet_at || "—";
     if (d.peer) { outlet.querySelector('[data-field="peer"]').textContent = d.peer; }
   }
@@ -81,17 +84,17 @@
     li.className = "alarm " + m.kind;
     li.id = "live-alarm-" + m.alarm_id;
     var a = document.createElement("a");
-    a.href = "/ops/alarms#alarm-" + m.alarm_id;
-    a.textContent = m.kind;
+    a.href = ops + "/alarms#alarm-" + m.alarm_id;
+    a.textContent = word(m.kind, m.kind);
     li.appendChild(a);
     li.appendChild(document.createTextNode(" " + m.outlet_id + " " + m.code + " " + m.hour.replace("T", " ").slice(0, 16) +
-      ": " + Number(m.value_mg_m3).toFixed(2) + " mg/m³ (limit " + m.limit_mg_m3 + ")"));
+      ": " + Number(m.value_mg_m3).toFixed(2) + " mg/m³ (" + word("limit", "limit") + " " + m.limit_mg_m3 + ")"));
     list.insertBefore(li, list.firstChild);
   }
 
-  var source = new EventSource("/ops/events");
-  source.onopen = function () { setState("open", "live"); };
-  source.onerror = function () { setState("retrying", "reconnecting…"); };
+  var source = new EventSource(ops + "/events");
+  source.onopen = function () { setState("open", word("open", "live")); };
+  source.onerror = function () { setState("retrying", word("retrying", "reconnecting…")); };
   source.onmessage = function (event) {
     var m;
     try { m = JSON.parse(event.data); } catch (e) { return; }
