@@ -44,7 +44,7 @@ from ultralow.ingest import Outcome, Pipeline, Received
 from ultralow.ingest.prepared import PreparedBatch, prepare
 from ultralow.receiver.events import EventLog
 from ultralow.receiver.limits import ReceiverLimits
-from ultralow.receiver.server import Receiver, Token, WriteItem, registry_authenticator
+from ultralow.receiver.server import GC_THRESHOLDS, Receiver, Token, WriteItem, registry_authenticator
 from ultralow.receiver.services import run_until_signalled
 from ultralow.receiver.writer import BatchWriter
 from ultralow.registry import Registry
@@ -55,12 +55,6 @@ SHARED_BOUNDS: Final = (
     "max_connections", "max_unauthenticated", "max_unauthenticated_per_address", "auth_failures_per_mn",
     "auth_failures_per_address", "quarantine_samples_per_address", "quarantine_quota_bytes",
 )
-# Cyclic GC in the receiving processes: a frame in flight is a few dozen objects (packet, dicts, texts), so
-# at thousands a second the default thresholds ran a full collection every couple of seconds, each a pause
-# of up to 190 ms and 0.7-0.8 s of CPU per worker in a 10 s benchmark. With the objects of the start
-# frozen and a gen-0 threshold of 50,000 it was 0.04 s, at most 41 ms (notes: h10). Frames make no
-# reference cycles; the collector still runs.
-GC_THRESHOLDS: Final = (50_000, 20, 50)
 START_TIMEOUT_S: Final = 60.0
 STOP_TIMEOUT_S: Final = 60.0
 _PR_SET_PDEATHSIG: Final = 1
@@ -246,9 +240,7 @@ def run_worker(spec: WorkerSpec, conn: Connection, parent: int) -> None:
     _die_with_parent(parent)
     import uvloop
 
-    receiver = WorkerReceiver(spec, WriterLink(conn))
-    gc.freeze()  # what the start made lives as long as the process: never scan it again
-    gc.set_threshold(*GC_THRESHOLDS)
+    receiver = WorkerReceiver(spec, WriterLink(conn))  # its start freezes the GC's objects (GC_THRESHOLDS)
 
     async def main() -> None:
         stop = asyncio.Event()
