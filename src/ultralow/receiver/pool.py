@@ -380,7 +380,8 @@ class WorkerPool:
             self._cond.notify()
         if self._committer.is_alive():
             await asyncio.get_running_loop().run_in_executor(None, self._committer.join)
-        self.events.emit("stopped", protocol="hj212", workers=self.size, frames=self.frames, commits=self.commits)
+        self.events.emit("stopped", protocol="hj212", workers=self.size, frames=self.frames, commits=self.commits,
+                         commit_seconds=round(self.commit_s, 3))
         if self._switch_interval_s is not None:
             sys.setswitchinterval(self._switch_interval_s)
         if self._gc_thresholds is not None:
