@@ -29,6 +29,7 @@ from ultralow.hj212 import code_tables
 from ultralow.problems import ProblemsError
 from ultralow.registry import Registry
 from ultralow.store import Store
+from ultralow.store.sql import table_exists
 
 KINDS = ("zero_drift", "span_drift", "comparison")
 COLUMNS = ("outlet", "code", "kind", "checked_at", "drift_pct", "passed", "reference")
@@ -138,9 +139,7 @@ def import_file(store: Store, registry: Registry, path: str | Path) -> QAImport:
 
 
 def has_table(con: Any) -> bool:
-    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'qa_records' "
-                        "AND table_schema = 'main'").fetchone()
-    return bool(found and found[0])
+    return table_exists(con, "qa_records")
 
 
 def records(con: Any, outlet_ids: list[str] | None = None) -> pa.Table:

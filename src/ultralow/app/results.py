@@ -53,6 +53,7 @@ from ultralow.cems.qa import qa_marks
 from ultralow.cems.rates import days as day_rows
 from ultralow.cems.replay import Plan, PlanMismatch, RecordingEngine
 from ultralow.store import Store
+from ultralow.store.sql import aggregate_row, table_exists
 from ultralow.store.store import register, unregister
 
 RESULT_TABLES = ("result_hours", "result_days", "result_events")
@@ -100,31 +101,19 @@ class ResultsRun:
 
 
 # -- the store side ----------------------------------------------------------------------------------------
-def _one(con: Any, sql: str, params: list[Any] | None = None) -> tuple[Any, ...]:
-    """The first row of ``sql`` (the result read to its end: this DuckDB refuses new work while one is pending)."""
-    rows = con.execute(sql, params or []).fetchall()
-    return tuple(rows[0]) if rows else ()
-
-
-def _table_exists(con: Any, name: str) -> bool:
-    row = _one(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main' "
-               "AND table_catalog = current_database()", [name])
-    return bool(row and row[0])
-
-
 def has_results(store: Store) -> bool:
     """True when the store holds results from a full run."""
     with store.lock:
         store.con.complete()
-        return _table_exists(store.con, "result_runs") and _table_exists(store.con, "result_hours") and bool(
-            _one(store.con, "SELECT count(*) FROM result_runs WHERE kind = 'full'")[0])
+        return table_exists(store.con, "result_runs") and table_exists(store.con, "result_hours") and bool(
+            aggregate_row(store.con, "SELECT count(*) FROM result_runs WHERE kind = 'full'")[0])
 
 
 def last_run(store: Store) -> dict[str, Any] | None:
     """The newest result_runs row (as a dict), None when there is none."""
     with store.lock:
         store.con.complete()
-        if not _table_exists(store.con, "result_runs"):
+        if not table_exists(store.con, "result_runs"):
             return None
         table = store.con.sql("SELECT * FROM result_runs ORDER BY run_id DESC LIMIT 1").to_arrow_table()
         rows = table.to_pylist()
@@ -167,7 +156,7 @@ def _registry_hash(outlets: pa.Table) -> str:
 
 
 def _next_run_id(con: Any) -> int:
-    return int(_one(con, "SELECT coalesce(max(run_id), 0) FROM result_runs")[0]) + 1
+    return int(aggregate_row(con, "SELECT coalesce(max(run_id), 0) FROM result_runs")[0]) + 1
 
 
 def _record_run(con: Any, run: ResultsRun, *, rules_hash: str, registry_hash: str, columns_hash: str,
@@ -245,7 +234,7 @@ def dirty_hours(store: Store, outlet_ids: list[str], since: datetime) -> tuple[p
     parts = [rows.select(["outlet_id", "hour"]).cast(pa.schema([("outlet_id", pa.string()),
                                                                ("hour", pa.timestamp("us"))]))]
     newest = [h for h in (pc.max(rows["hour"]).as_py() if rows.num_rows else None,
-                          _one(con, "SELECT max(last_hour) FROM result_runs")[0]) if h is not None]
+                          aggregate_row(con, "SELECT max(last_hour) FROM result_runs")[0]) if h is not None]
     if newest:
         data_end = max(newest)
         spans = con.execute(
@@ -288,10 +277,10 @@ class HourJudge:
     def known_pairs(self, con: Any, outlet_ids: list[str]) -> pa.Table:
         """The (outlet_id, code) pairs the stored hours hold for ``outlet_ids`` (read once per full run: an
         hours run adds no pair the minutes it judges do not bring themselves)."""
-        full = int(_one(con, "SELECT coalesce(max(run_id), 0) FROM result_runs WHERE kind = 'full'")[0])
+        full = int(aggregate_row(con, "SELECT coalesce(max(run_id), 0) FROM result_runs WHERE kind = 'full'")[0])
         if self._pairs is None or self._pairs[0] != full:
             known = (con.sql("SELECT DISTINCT outlet_id, code FROM result_hours").to_arrow_table()
-                     if _table_exists(con, "result_hours") else
+                     if table_exists(con, "result_hours") else
                      pa.table({"outlet_id": pa.array([], pa.string()), "code": pa.array([], pa.string())}))
             self._pairs = (full, known)
         pairs = self._pairs[1]
@@ -397,7 +386,7 @@ def update(app: Any, *, settle_after: bool = False, since: datetime | None = Non
     outlets = app.registry.outlets_table()
     # a full run made result_hours in the transaction that recorded it (so no table lookup here)
     full = last is not None and (last["kind"] == "full" or bool(
-        _one(store.con, "SELECT count(*) FROM result_runs WHERE kind = 'full'")[0]))
+        aggregate_row(store.con, "SELECT count(*) FROM result_runs WHERE kind = 'full'")[0]))
     if since is None and (last is None or not full or last["rules_hash"] != rules_digest()[0]
                           or last["registry_hash"] != _registry_hash(outlets)):
         return rebuild(app, progress)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Final
 
 from ultralow.store import Store
+from ultralow.store.sql import table_exists
 
 MARKER_TABLE: Final = "ultralow_demo_store"  # spelled out in the statements below
 MARKER_TEXT: Final = "created by ultralow demo: synthetic data, replaced by the next demo run"
@@ -23,10 +24,7 @@ def write_marker(store: Store, seed: int) -> None:
 def has_marker(store: Store) -> bool:
     """True when ``store`` carries the demo's mark."""
     with store.lock:
-        exists = store.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'",
-            [MARKER_TABLE]).fetchone()
-        if not exists or not exists[0]:
+        if not table_exists(store.con, MARKER_TABLE):
             return False
         row = store.con.execute("SELECT count(*) FROM ultralow_demo_store WHERE marker = ?", [MARKER_TEXT]).fetchone()
     return bool(row and row[0])

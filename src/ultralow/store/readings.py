@@ -165,17 +165,15 @@ def append_clear_select(con: duckdb.DuckDBPyConnection, select_sql: str, params:
     joined to the query's keys, and any match sends the rows to the exact path. Returns the rows written.
     """
     con.complete()
-    row = con.execute(
-        "SELECT count(*) FROM readings WHERE data_time BETWEEN ? AND ? AND outlet_id IN (SELECT unnest(?)) "
-        "AND kind IN (SELECT unnest(?))", [low, high, outlet_ids, kinds],
-    ).fetchone()
-    if row is None or row[0] != 0:
-        row = con.execute(
-            f"""SELECT count(*) FROM readings AS r SEMI JOIN ({select_sql}) AS b ON {_on(_ON_KEY, 'r', 'b')}
+    stored_in_range = aggregate_row(
+        con, "SELECT count(*) FROM readings WHERE data_time BETWEEN ? AND ? AND outlet_id IN (SELECT unnest(?)) "
+        "AND kind IN (SELECT unnest(?))", [low, high, outlet_ids, kinds])[0]
+    if stored_in_range != 0:
+        sharing_a_key = aggregate_row(
+            con, f"""SELECT count(*) FROM readings AS r SEMI JOIN ({select_sql}) AS b ON {_on(_ON_KEY, 'r', 'b')}
                 WHERE r.data_time BETWEEN ? AND ?""",  # noqa: S608  (SQL built from code constants)
-            [*params, low, high],
-        ).fetchone()
-        if row is None or row[0] != 0:
+            [*params, low, high])[0]
+        if sharing_a_key != 0:
             return None
     row = con.execute(
         f"INSERT INTO readings ({_OUT_COLUMNS}) SELECT {_SELECT_NEW.format(revision='0')} FROM ({select_sql})",  # noqa: S608

@@ -11,6 +11,8 @@ from typing import Final
 
 import duckdb
 
+from ultralow.store.sql import table_exists
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -268,11 +270,7 @@ LATEST_VERSION: Final = MIGRATIONS[-1].version
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
     """The highest migration applied to the store (0 for an empty file)."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version' "
-        "AND table_schema = 'main' AND table_catalog = current_database()"
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not table_exists(con, "schema_version"):
         return 0
     row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
     return int(row[0]) if row else 0
