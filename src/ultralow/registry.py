@@ -138,6 +138,14 @@ class Registry:
             }
         )
 
+    def mn_table(self) -> pa.Table:
+        """The MN lookup of the file ingest: mn, outlet_id, utc_offset_min (minutes), one row per outlet."""
+        return pa.table({
+            "mn": [o.mn for o in self.outlets],
+            "outlet_id": [o.id for o in self.outlets],
+            "utc_offset_min": pa.array([o.utc_offset_min for o in self.outlets], pa.int16()),
+        })
+
 
 @cache
 def utc_offset_min(timezone: str) -> int:

@@ -100,11 +100,7 @@ def data_flags(tables: CodeTables) -> list[str]:
 def scratch_connection(registry: Registry, tables: CodeTables) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB holding the registry's outlets, the 2005 code map and the check types."""
     con = duckdb.connect()
-    con.register("ul_outlets", pa.table({
-        "mn": [o.mn for o in registry.outlets],
-        "outlet_id": [o.id for o in registry.outlets],
-        "utc_offset_min": pa.array([o.utc_offset_min for o in registry.outlets], pa.int16()),
-    }))
+    con.register("ul_outlets", registry.mn_table())
     con.register("ul_codes_2005", pa.table({
         "code_2005": list(tables.factor_by_2005), "code_2017": [f.code for f in tables.factor_by_2005.values()],
     }))

@@ -146,14 +146,9 @@ class Pipeline:
         """Store a Parquet file proved clean (:mod:`ultralow.ingest.parquet_direct`) in one statement and one
         transaction; None, with nothing written, when a stored reading may share a key with it, the file
         changed or DuckDB could not read it (the caller then takes the batch path, which reports why)."""
-        outlets = pa.table({
-            "mn": [o.mn for o in self.registry.outlets],
-            "outlet_id": [o.id for o in self.registry.outlets],
-            "utc_offset_min": pa.array([o.utc_offset_min for o in self.registry.outlets], pa.int16()),
-        })
         try:
             with self.store.transaction() as con:
-                register(con, "_ul_outlets", outlets)
+                register(con, "_ul_outlets", self.registry.mn_table())
                 try:
                     written = append_clear_select(con, direct.select_sql, direct.params, direct.low, direct.high,
                                                   direct.outlet_ids, direct.kinds)
