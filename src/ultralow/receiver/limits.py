@@ -73,7 +73,7 @@ class ReceiverLimits:
     # dozen such calls took ~180 ms of waiting (the profile in notes/i10.md). 0 leaves the interval alone.
     gil_switch_interval_s: float = 0.0005
     # freeze the objects made before the start and collect less often while a receiver runs
-    # (``server.GC_THRESHOLDS``: full collections of a busy receiver paused it up to 190 ms)
+    # (``interpreter.GC_THRESHOLDS``: full collections of a busy receiver paused it up to 190 ms)
     gc_tuned: bool = True
     batch_max_frames: int = 2000
     subpacket_timeout_s: float = 120.0

@@ -30,7 +30,6 @@ import pickle
 import queue
 import signal
 import socket
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -43,8 +42,9 @@ from ultralow.hj212 import code_tables
 from ultralow.ingest import Outcome, Pipeline, Received
 from ultralow.ingest.prepared import PreparedBatch, prepare
 from ultralow.receiver.events import EventLog
+from ultralow.receiver.interpreter import InterpreterTuning
 from ultralow.receiver.limits import ReceiverLimits
-from ultralow.receiver.server import GC_THRESHOLDS, Receiver, Token, WriteItem, registry_authenticator
+from ultralow.receiver.server import Receiver, Token, WriteItem, registry_authenticator
 from ultralow.receiver.services import run_until_signalled
 from ultralow.receiver.writer import BatchWriter
 from ultralow.registry import Registry
@@ -240,7 +240,7 @@ def run_worker(spec: WorkerSpec, conn: Connection, parent: int) -> None:
     _die_with_parent(parent)
     import uvloop
 
-    receiver = WorkerReceiver(spec, WriterLink(conn))  # its start freezes the GC's objects (GC_THRESHOLDS)
+    receiver = WorkerReceiver(spec, WriterLink(conn))  # its start freezes the GC's objects (interpreter.GC_THRESHOLDS)
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -309,8 +309,7 @@ class WorkerPool:
         self._stopping = False
         self._committer = threading.Thread(target=self._commit_loop, name="ultralow-pool-writer", daemon=True)
         self._empty = CANDIDATE_SCHEMA.empty_table()
-        self._switch_interval_s: float | None = None  # the interpreter's, restored by stop()
-        self._gc_thresholds: tuple[int, int, int] | None = None  # likewise
+        self._tuning = InterpreterTuning()  # applied by start(), restored by stop()
 
     @property
     def listening(self) -> bool:
@@ -318,14 +317,9 @@ class WorkerPool:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        if self.limits.gil_switch_interval_s > 0:
-            # the commit thread releases the GIL in every DuckDB call and must get it back from the reader
-            # threads unpickling the next batches: as in the in-process receiver, a short switch interval
-            self._switch_interval_s = sys.getswitchinterval()
-            sys.setswitchinterval(self.limits.gil_switch_interval_s)
-        self._gc_thresholds = gc.get_threshold()
-        gc.freeze()
-        gc.set_threshold(*GC_THRESHOLDS)
+        # the commit thread releases the GIL in every DuckDB call and must get it back from the reader
+        # threads unpickling the next batches: as in the in-process receiver, a short switch interval
+        self._tuning.apply(self.limits)
         # hold the port (bound, not listening: not in the kernel's group of listeners) so that port 0 gives
         # every worker the same port
         holder = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
@@ -382,11 +376,7 @@ class WorkerPool:
             await asyncio.get_running_loop().run_in_executor(None, self._committer.join)
         self.events.emit("stopped", protocol="hj212", workers=self.size, frames=self.frames, commits=self.commits,
                          commit_seconds=round(self.commit_s, 3))
-        if self._switch_interval_s is not None:
-            sys.setswitchinterval(self._switch_interval_s)
-        if self._gc_thresholds is not None:
-            gc.set_threshold(*self._gc_thresholds)
-            gc.unfreeze()
+        self._tuning.restore()
 
     async def _end_workers(self) -> None:
         loop = asyncio.get_running_loop()

@@ -10,13 +10,11 @@ authenticated loggers; ``docs/threat-model.md`` gives the attacks these answer.
 from __future__ import annotations
 
 import asyncio
-import gc
-import sys
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Final
+from typing import Any
 
 from ultralow.hj212 import Packet
 from ultralow.ingest import Outcome, Pipeline, Received
@@ -24,6 +22,7 @@ from ultralow.ingest.prepared import check
 from ultralow.receiver.access import Authenticator, Backoff, Backoffs
 from ultralow.receiver.connection import LoggerConnection
 from ultralow.receiver.events import EventLog
+from ultralow.receiver.interpreter import InterpreterTuning
 from ultralow.receiver.limits import ReceiverLimits
 from ultralow.receiver.quarantine_gate import QuarantineGate
 from ultralow.receiver.reassembly import SubPacketAssembler, SubPacketSet
@@ -47,14 +46,6 @@ def registry_authenticator(registry: Registry) -> Authenticator:
         return check(registry, Received(packet.raw, packet, "", datetime.now(), "tcp", ""))[0]
 
     return Authenticator(registry, reason_of)
-
-
-# Cyclic GC while a receiver runs: a frame in flight is a few dozen objects (packet, dicts, texts), so at
-# thousands a second the default thresholds ran a full collection every couple of seconds, each a pause
-# of up to 190 ms and 0.7-0.8 s of CPU per receiving process in a 10 s benchmark. With the objects made
-# before the start frozen and a gen-0 threshold of 50,000 it was 0.04 s, at most 41 ms (notes: h10).
-# Frames make no reference cycles; the collector still runs.
-GC_THRESHOLDS: Final = (50_000, 20, 50)
 
 
 class NotStarted(RuntimeError):
@@ -102,8 +93,7 @@ class Receiver:
         ]
         self._last_stats = (time.monotonic(), 0)
         self._stopped = False
-        self._switch_interval_s: float | None = None  # the interpreter's, restored by stop()
-        self._gc_thresholds: tuple[int, int, int] | None = None  # likewise
+        self._tuning = InterpreterTuning()  # applied by start(), restored by stop()
 
     @classmethod
     def for_pipeline(cls, pipeline: Pipeline, host: str = "127.0.0.1", port: int = 9212,
@@ -124,13 +114,7 @@ class Receiver:
     # -- service life cycle ----------------------------------------------------------------------
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        if self.limits.gil_switch_interval_s > 0:
-            self._switch_interval_s = sys.getswitchinterval()
-            sys.setswitchinterval(self.limits.gil_switch_interval_s)
-        if self.limits.gc_tuned and self._gc_thresholds is None:
-            self._gc_thresholds = gc.get_threshold()
-            gc.freeze()
-            gc.set_threshold(*GC_THRESHOLDS)
+        self._tuning.apply(self.limits)
         self._writer = self._new_writer(loop)
         self._server = await loop.create_server(
             lambda: LoggerConnection(self), self.host, self.port,
@@ -174,11 +158,7 @@ class Receiver:
         await asyncio.sleep(0)  # let transports flush the last acknowledgements and report lost
         self.events.emit("stopped", protocol="hj212", frames=self.frames, acked=self.acked,
                          open_subpacket_sets=self.assembler.open_sets)
-        if self._switch_interval_s is not None:
-            sys.setswitchinterval(self._switch_interval_s)
-        if self._gc_thresholds is not None:
-            gc.set_threshold(*self._gc_thresholds)
-            gc.unfreeze()
+        self._tuning.restore()
 
     # -- called by connections -------------------------------------------------------------------
     def admit(self, conn: LoggerConnection) -> str | None:
