@@ -135,11 +135,13 @@ def test_workers_store_and_acknowledge_and_stop_gracefully(tmp_path: Path) -> No
         assert len(server.events("listening")) == 3  # each worker, then the pool once all listen
         worker_pids = [int(str(e["pid"])) for e in server.events("worker_started")]
         assert len(worker_pids) == 2
-        # the local API answers for every worker: its background tasks, as it last reported them
+        # the local API answers for every worker: its background tasks, as it last reported them (and the
+        # writer process's own: the stored results kept current)
         info = find_server(db)
         assert info is not None
         health = request(info, "health", timeout_s=30)["health"]
-        assert set(health["tasks"]) == {"worker0.sweeper", "worker0.health", "worker1.sweeper", "worker1.health"}
+        assert set(health["tasks"]) == {"worker0.sweeper", "worker0.health", "worker1.sweeper", "worker1.health",
+                                        "results"}
         assert all(task["state"] == "running" for task in health["tasks"].values())
         assert health["writer"]["alive"] is True and health["writer"]["frames"] == total
     finally:
@@ -167,10 +169,11 @@ def test_the_site_reports_the_receivers_health(tmp_path: Path) -> None:
         with urllib.request.urlopen(url + "health", timeout=10) as response:  # noqa: S310 - loopback
             assert response.status == 200
             body = json.loads(response.read())
-        # the receiver of this very process: its writer and both background tasks run
+        # the receiver of this very process: its writer and the background tasks run (the receiver's two and
+        # the stored results' task)
         assert body["ok"] is True
         assert body["receiver"]["writer"]["alive"] is True
-        assert set(body["receiver"]["tasks"]) == {"sweeper", "health"}
+        assert set(body["receiver"]["tasks"]) == {"sweeper", "health", "results"}
         assert all(task["state"] == "running" for task in body["receiver"]["tasks"].values())
     finally:
         assert server.terminate() == 0

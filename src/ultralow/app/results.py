@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -101,6 +102,19 @@ class ResultsRun:
 
 
 # -- the store side ----------------------------------------------------------------------------------------
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_LOCK = threading.Lock()
+
+
+def writing(store: Store) -> threading.RLock:
+    """The lock every results run of this process takes on ``store``'s database: the dashboard's monitor and
+    ``serve``'s results task write through connections of their own (cursors), and two runs replacing the same
+    rows at once would end in a DuckDB transaction conflict. Re-entrant: an update may turn into a full run."""
+    key = str(store.path.resolve()) if store.path is not None else f"memory:{id(store)}"
+    with _WRITERS_LOCK:
+        return _WRITERS.setdefault(key, threading.RLock())
+
+
 def has_results(store: Store) -> bool:
     """True when the store holds results from a full run."""
     with store.lock:
@@ -189,7 +203,7 @@ def _span(hours: pa.Table) -> tuple[datetime | None, datetime | None]:
 
 
 # -- full run ------------------------------------------------------------------------------------------------
-def rebuild(app: Any, progress: Progress = no_progress) -> ResultsRun:
+def _rebuild(app: Any, progress: Progress = no_progress) -> ResultsRun:
     """Judge every registry outlet over all the days with data and store hours, days and events anew."""
     started = time.perf_counter()
     ids = app.outlet_ids()
@@ -374,7 +388,7 @@ def _marks(app: Any, ids: list[str], end: datetime) -> pa.Table | None:
     return marks
 
 
-def update(app: Any, *, settle_after: bool = False, since: datetime | None = None,
+def _update(app: Any, *, settle_after: bool = False, since: datetime | None = None,
            progress: Progress = no_progress) -> ResultsRun:
     """Judge what arrived since the last run (see the module docstring); a full run when the store has no
     results yet or the rules, registry or engine columns changed. ``settle_after``: settle afterwards (the
@@ -499,7 +513,7 @@ def _refresh_days_and_events(con: Any, judge: HourJudge, dirty: pa.Table, affect
 
 
 # -- settle --------------------------------------------------------------------------------------------------
-def settle(app: Any, progress: Progress = no_progress) -> ResultsRun:
+def _settle(app: Any, progress: Progress = no_progress) -> ResultsRun:
     """Judge the outlets with unsettled hour rows again from the quarter of their first unsettled hour to the
     end of the data, and store their rows as settled (see the module docstring)."""
     store: Store = app.store
@@ -547,6 +561,25 @@ def settle(app: Any, progress: Progress = no_progress) -> ResultsRun:
         _record_run(con, done, rules_hash=rules_digest()[0], registry_hash=_registry_hash(app.registry.outlets_table()),
                     columns_hash=_columns_hash(hours), run_at=datetime.now(UTC))
     return done
+
+
+def rebuild(app: Any, progress: Progress = no_progress) -> ResultsRun:
+    with writing(app.store):
+        return _rebuild(app, progress)
+
+
+def update(app: Any, *, settle_after: bool = False, since: datetime | None = None,
+           progress: Progress = no_progress) -> ResultsRun:
+    with writing(app.store):
+        return _update(app, settle_after=settle_after, since=since, progress=progress)
+
+
+def settle(app: Any, progress: Progress = no_progress) -> ResultsRun:
+    with writing(app.store):
+        return _settle(app, progress)
+
+
+rebuild.__doc__, update.__doc__, settle.__doc__ = _rebuild.__doc__, _update.__doc__, _settle.__doc__
 
 
 def agreement(stored: pa.Table, judged: pa.Table) -> tuple[int, int]:

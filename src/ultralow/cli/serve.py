@@ -10,6 +10,8 @@ from typing import Any
 import click
 import uvloop
 
+from ultralow.app import Application
+from ultralow.app.results_keeper import KeeperCadence, ResultsKeeper
 from ultralow.app.setup import open_store_for_writing
 from ultralow.cli.options import config_option, db_option, given_config
 from ultralow.cli.reporting import reported
@@ -17,11 +19,15 @@ from ultralow.ingest import Pipeline
 from ultralow.receiver.events import EventLog
 from ultralow.receiver.limits import BOUNDS, ReceiverLimits
 from ultralow.receiver.pool import WorkerPool
+from ultralow.receiver.results_task import ResultsService, with_results
 from ultralow.receiver.server import Receiver
 from ultralow.receiver.services import Service, run_until_signalled
+from ultralow.registry import Registry
+from ultralow.store import Store
 from ultralow.store.local_api import LocalApi
 from ultralow.web.ops.feed import LiveFeed
 from ultralow.web.options import http_options
+from ultralow.web.reader import ReaderStore
 from ultralow.web.service import DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, SiteService
 
 _DEFAULTS = ReceiverLimits()
@@ -32,6 +38,19 @@ def setting(flag: Any, settings: Mapping[str, Any], key: str, default: Any) -> A
     if flag is not None:
         return flag
     return settings.get(key, default)
+
+
+def results_service(store: Store, registry: Registry, events: EventLog) -> ResultsService | None:
+    """The stored results kept current on a connection of their own (``ultralow.app.results_keeper``: the
+    cadence is the registry's ``results_interval_s`` / ``results_settle_after_s``); None when disabled."""
+    try:
+        cadence = KeeperCadence.from_settings(registry.settings)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if not cadence.enabled:
+        return None
+    keeper = ResultsKeeper(Application.from_store(ReaderStore(store), registry=registry), cadence)
+    return ResultsService(keeper, cadence.interval_s, events)
 
 
 @click.command()
@@ -59,7 +78,10 @@ def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, 
           idle_timeout: float | None, batch_ms: float | None, batch_max: int | None, workers: int | None,
           http_host: str | None, http_port: int | None, reports_dir: str | None, no_web: bool) -> None:
     """Receive HJ 212 from data loggers: store each frame, then acknowledge it (9014/9013); serve the public
-    site, API and dashboard from the same store (--http-port; --no-web to receive only).
+    site, API and dashboard from the same store (--http-port; --no-web to receive only); keep the stored
+    results current (hours runs every ``results_interval_s`` of the registry's [settings], default 60 s;
+    provisional rows settled ``results_settle_after_s`` after they were written, default 3600 s; 0 s
+    interval: off).
 
     Logs are JSON lines on stderr. SIGTERM or Ctrl-C stops gracefully: no new connections, the frames
     read so far are committed and acknowledged, then the connections close.
@@ -87,9 +109,11 @@ def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, 
     if workers is not None and workers > 1:
         events = EventLog()
         pool = WorkerPool(pipeline, host, port, limits, events, workers)
+        keeping = results_service(store, registry, events)
         events.emit("starting", db=db, outlets=len(registry.outlets), registry=registry.path, workers=workers)
+        pooled: list[Service] = [LocalApi(store, health=with_results(pool.health, keeping), emit=events.emit), pool]
         try:
-            uvloop.run(run_until_signalled([LocalApi(store, health=pool.health, emit=events.emit), pool]))
+            uvloop.run(run_until_signalled(pooled + ([keeping] if keeping else [])))
         except OSError as exc:
             click.echo(f"error: cannot listen on {host}:{port}: {exc}", err=True)
             sys.exit(1)
@@ -104,9 +128,13 @@ def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, 
         events=EventLog(),
     )
     receiver.events.emit("starting", db=db, outlets=len(registry.outlets), registry=registry.path)
+    keeping = results_service(store, registry, receiver.events)
+    health = with_results(receiver.health, keeping)
     # read commands (compliance, export, claims check, ...) find this process from the lock file beside
     # the store and read a snapshot it publishes (ultralow.store.reading)
-    services: list[Service] = [LocalApi(store, health=receiver.health, emit=receiver.events.emit), receiver]
+    services: list[Service] = [LocalApi(store, health=health, emit=receiver.events.emit), receiver]
+    if keeping is not None:
+        services.append(keeping)
     if not no_web:
         feed = LiveFeed(registry, receiver)  # the dashboard's live view, fed after each commit
         receiver.observers.append(feed.observe)
@@ -114,7 +142,7 @@ def serve(db: str, config: str, hj212_host: str | None, hj212_port: int | None, 
             store, registry, host=setting(http_host, settings, "http_host", DEFAULT_HTTP_HOST),
             port=setting(http_port, settings, "http_port", DEFAULT_HTTP_PORT),
             reports_dir=Path(reports_dir) if reports_dir else None, emit=receiver.events.emit, ops_feed=feed,
-            health=receiver.health))
+            health=health))
     try:
         uvloop.run(run_until_signalled(services))
     except OSError as exc:
