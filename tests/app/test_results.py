@@ -246,3 +246,20 @@ def test_agreement_tolerates_only_summation_order() -> None:
                        "measured_mg_m3": [55.59450000000002, 24.000001], "valid": [True, True]})
     assert agreement(stored, judged) == (1, 2)
     assert agreement(stored, judged.set_column(4, "valid", pa.array([False, True]))) == (0, 2)
+
+
+def test_a_full_run_stores_what_a_judgement_fetches(stores: dict) -> None:
+    # the full run writes the engine's tables inside DuckDB (no Arrow round trip): the same rows as the
+    # tables ``ultralow compliance`` fetches, column by column, and the result tables' types are the Arrow
+    # types of those tables (what the hours runs insert)
+    stored = _tables(stores["full"])
+    with Application.open(stores["full"], stores["config"]) as app:
+        judged = app.judge().tables
+    for name, keys in (("hours", ["outlet_id", "code", "hour"]), ("days", ["outlet_id", "code", "day"]),
+                       ("events", ["outlet_id", "code", "limit_kind", "start"])):
+        want = judged[name].sort_by([(k, "ascending") for k in keys])
+        got = stored[f"result_{name}"].select(want.column_names)
+        assert got.schema.equals(want.schema), name
+        assert got.to_pylist() == want.to_pylist(), name
+    # 3 days x 24 h x 2 outlets of SO2; the day rows: 3 x 2
+    assert (stored["result_hours"].num_rows, stored["result_days"].num_rows) == (144, 6)

@@ -149,10 +149,24 @@ def _drop_temp_tables(store: Store) -> None:
         store.con.execute(f'DROP TABLE IF EXISTS temp."{name}"')  # names the engine made: ul_<word>_<n>
 
 
+# Writes one engine table inside DuckDB: (table name, the SELECT statement that gives its rows, the Arrow schema
+# the judgement would have fetched it in) -> rows written.
+TableWriter = Callable[[str, str, pa.Schema], int]
+
+
 def judge_store(store: Store, registry: Registry, catalog: LimitCatalog, rules: RuleBook, outlet_ids: list[str],
                 period: Period, *, engine_name: str = "duckdb", parquet: str | None = None,
-                progress: Progress = no_progress) -> Judgement:
-    """Run the engine on ``store`` for ``outlet_ids`` over ``period`` (see :class:`Judgement`)."""
+                progress: Progress = no_progress, write: TableWriter | None = None,
+                names: tuple[str, ...] = ENGINE_TABLES) -> Judgement:
+    """Run the engine on ``store`` for ``outlet_ids`` over ``period`` (see :class:`Judgement`).
+
+    ``names``: the engine tables wanted (the others are not computed). ``write`` (DuckDB only): each wanted
+    table goes to ``write(name, sql, schema)`` on the store's connection instead of being fetched into Arrow (the
+    stored results' full run writes a year of hour rows without a round trip through Python); the
+    judgement's table is then empty, with the engine's schema, and ``inputs["written"]`` counts the rows.
+    The roll-ups need summary, ultra_low and emissions: without them they are an empty table."""
+    if write is not None and engine_name != "duckdb":
+        raise ValueError("write= needs the DuckDB engine (the tables are written by the store's connection)")
     outlets = registry.outlets_table()
     outlets = outlets.filter(pc.is_in(outlets["outlet_id"], pa.array(outlet_ids, pa.string())))
     offsets = dict(zip(outlets["outlet_id"].to_pylist(), outlets["utc_offset_min"].to_pylist(), strict=True))
@@ -181,12 +195,19 @@ def judge_store(store: Store, registry: Registry, catalog: LimitCatalog, rules: 
                              rules=rules, engine=engine, context=context,
                              extra_findings=engine.load(qa_found) if qa_found.num_rows else None)
                 progress("engine", 1, 1)
-                named = result.tables()
+                named = {name: expr for name, expr in result.tables().items() if name in names}
                 tables: dict[str, pa.Table] = {}
+                written: dict[str, int] = {}
                 with fetching(store) if engine_name == "duckdb" else nullcontext():
                     for done, (name, expr) in enumerate(named.items()):
                         progress("tables", done, len(named))
-                        tables[name] = engine.to_arrow(expr)
+                        if write is None:
+                            tables[name] = engine.to_arrow(expr)
+                            continue
+                        engine.con._run_pre_execute_hooks(expr)  # registers the memtables the SQL reads
+                        schema = expr.schema().to_pyarrow()
+                        written[name] = write(name, str(engine.con.compile(expr)), schema)
+                        tables[name] = schema.empty_table()
                     progress("tables", len(named), len(named))
                     limits = engine.to_arrow(result.candidates)
         finally:
@@ -197,9 +218,12 @@ def judge_store(store: Store, registry: Registry, catalog: LimitCatalog, rules: 
               "marks": 0 if marks_arrow is None else marks_arrow.num_rows,
               "qa_records": qa.num_rows,
               "provenance": provenance(fingerprint, marks_arrow, qa, outlets, context)}
+    if write is not None:
+        inputs["written"] = written
+    rolled = (rollups(registry, outlet_ids, tables["summary"], tables["ultra_low"], tables["emissions"])
+              if {"summary", "ultra_low", "emissions"} <= tables.keys() else pa.table({}))
     return Judgement(
-        period=period, outlet_ids=tuple(outlet_ids), tables=tables, limits=limits,
-        rollups=rollups(registry, outlet_ids, tables["summary"], tables["ultra_low"], tables["emissions"]),
+        period=period, outlet_ids=tuple(outlet_ids), tables=tables, limits=limits, rollups=rolled,
         offsets={str(k): int(v) for k, v in offsets.items()}, engine=engine_name, inputs=inputs, rules=rules,
         outlets=outlets,
     )

@@ -24,7 +24,16 @@ import duckdb
 import pyarrow as pa
 
 from ultralow.app.hours_export import HoursExport, export_hours
-from ultralow.app.judging import Judgement, Progress, data_span, duck_engine, judge_store, no_progress
+from ultralow.app.judging import (
+    ENGINE_TABLES,
+    Judgement,
+    Progress,
+    TableWriter,
+    data_span,
+    duck_engine,
+    judge_store,
+    no_progress,
+)
 from ultralow.app.period import DataSpan, derive_period
 from ultralow.app.problems import StoreMissing, UsageProblem
 from ultralow.app.setup import (
@@ -130,21 +139,22 @@ class Application:
     # -- services --------------------------------------------------------------------------------------
     def judge(self, outlets: Iterable[str] | None = None, period: Period | None = None, *,
               first: date | None = None, last: date | None = None, year: int | None = None,
-              progress: Progress = no_progress, engine: str = "duckdb", parquet: str | None = None) -> Judgement:
+              progress: Progress = no_progress, engine: str = "duckdb", parquet: str | None = None,
+              write: TableWriter | None = None, names: tuple[str, ...] = ENGINE_TABLES) -> Judgement:
         """Judge the selected outlets (all when None) over ``period`` (or the period the rule derives from
         ``first``/``last``/``year`` and the data). ``engine`` "duckdb" or "spark" (``parquet``: the export
-        to read; default a temporary export of the store)."""
+        to read; default a temporary export of the store). ``write``/``names``: see :func:`judge_store`."""
         ids = self.outlet_ids(outlets)
         chosen = period or self.period(ids, first, last, year)
         try:
             return judge_store(self.store, self.registry, self.catalog, self.rules, ids, chosen, engine_name=engine,
-                               parquet=parquet, progress=progress)
+                               parquet=parquet, progress=progress, write=write, names=names)
         except duckdb.OutOfMemoryException:
             if not (self._owns_store and memory_capped_by_default()):
                 raise
         lift_memory_cap(self.store)  # a store larger than the default cap is sized for: once more without it
         return judge_store(self.store, self.registry, self.catalog, self.rules, ids, chosen, engine_name=engine,
-                           parquet=parquet, progress=progress)
+                           parquet=parquet, progress=progress, write=write, names=names)
 
     def outlets_status(self, *, now: datetime | None = None, receiver_running: bool | None = None,
                        online_window_s: int = ONLINE_WINDOW_S) -> pa.Table:
