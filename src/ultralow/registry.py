@@ -41,12 +41,17 @@ _MN: Final = re.compile(r"[0-9A-Za-z]{1,24}")  # HJ 212-2017 Table 4: MN is up t
 _PW: Final = re.compile(r"[^;,=&\s]{1,16}")
 _SOURCE_TYPE: Final = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _TOP_KEYS: Final = ("group", "source_types", "bases", "outlets", "settings")
-_GROUP_KEYS: Final = ("name",)
+_GROUP_KEYS: Final = ("name", "name_zh")
 _SOURCE_TYPE_KEYS: Final = ("extra",)
-_BASE_KEYS: Final = ("id", "name", "country", "timezone")
-_OUTLET_KEYS: Final = ("id", "base", "name", "mn", "pw", "source_type", "limit_sets", "crc_variants", "wet_analyser",
+_BASE_KEYS: Final = ("id", "name", "name_zh", "country", "timezone")
+_OUTLET_KEYS: Final = ("id", "base", "name", "name_zh", "mn", "pw", "source_type", "limit_sets", "crc_variants", "wet_analyser",
                               "peers")
 _OUTLET_REQUIRED: Final = ("id", "base", "name", "mn", "pw", "source_type", "limit_sets")
+
+
+def in_language(name: str, name_zh: str | None, language: str) -> str:
+    """The registry's name for a reader of ``language`` ("en" or "zh"): the Chinese name where one is given."""
+    return name_zh if language == "zh" and name_zh else name
 
 
 class RegistryError(ProblemsError):
@@ -63,6 +68,11 @@ class Base:
     name: str
     country: str
     timezone: str = DEFAULT_TIMEZONE
+    name_zh: str | None = None
+
+    def name_in(self, language: str) -> str:
+        """The base's name for a reader of ``language``."""
+        return in_language(self.name, self.name_zh, language)
 
     @property
     def utc_offset_min(self) -> int:
@@ -86,6 +96,11 @@ class Outlet:
     timezone: str = DEFAULT_TIMEZONE
     # addresses (CIDR) the logger may send from; empty: any (the receiver's access control)
     peers: tuple[str, ...] = ()
+    name_zh: str | None = None
+
+    def name_in(self, language: str) -> str:
+        """The outlet's name for a reader of ``language``."""
+        return in_language(self.name, self.name_zh, language)
 
     @property
     def utc_offset_min(self) -> int:
@@ -101,6 +116,7 @@ class Registry:
     outlets: tuple[Outlet, ...]
     source_types: tuple[str, ...] = SOURCE_TYPES
     group_name: str | None = None
+    group_name_zh: str | None = None
     settings: Mapping[str, Any] = field(default_factory=dict)
     text: str = ""
     path: str = ""
@@ -123,6 +139,10 @@ class Registry:
 
     def base(self, base_id: str) -> Base:
         return self._bases[base_id]
+
+    def group_name_in(self, language: str) -> str | None:
+        """The group's name for a reader of ``language``; None when the registry names no group."""
+        return None if self.group_name is None else in_language(self.group_name, self.group_name_zh, language)
 
     def outlets_table(self) -> pa.Table:
         """One row per outlet for the engines: outlet_id, base, source_type, limit_sets, wet_analyser,
@@ -278,13 +298,14 @@ def parse_registry(text: str, label: str = "<registry>") -> Registry:
     check = _Checker(label, text)
     check.unknown_keys("", None, data, _TOP_KEYS)
 
-    group_name = None
+    group_name = group_name_zh = None
     group = data.get("group", {})
     if not isinstance(group, dict):
         check.error("group", None, None, "must be a table ([group])")
     else:
         check.unknown_keys("group", None, group, _GROUP_KEYS)
         group_name = check.text("group", None, group, "name", required=False)
+        group_name_zh = check.text("group", None, group, "name_zh", required=False)
 
     source_types = list(SOURCE_TYPES)
     extra_table = data.get("source_types", {})
@@ -308,6 +329,7 @@ def parse_registry(text: str, label: str = "<registry>") -> Registry:
         check.unknown_keys("bases", index, entry, _BASE_KEYS)
         base_id = check.text("bases", index, entry, "id", _ID)
         name = check.text("bases", index, entry, "name")
+        base_name_zh = check.text("bases", index, entry, "name_zh", required=False)
         country = check.text("bases", index, entry, "country")
         timezone = check.text("bases", index, entry, "timezone", required=False) or DEFAULT_TIMEZONE
         try:
@@ -317,7 +339,7 @@ def parse_registry(text: str, label: str = "<registry>") -> Registry:
         if base_id is not None and base_id in bases:
             check.error("bases", index, "id", f"duplicate base id {base_id!r}")
         elif base_id is not None and name is not None and country is not None:
-            bases[base_id] = Base(base_id, name, country, timezone)
+            bases[base_id] = Base(base_id, name, country, timezone, base_name_zh)
 
     outlets: dict[str, Outlet] = {}
     mns: dict[str, str] = {}
@@ -329,6 +351,7 @@ def parse_registry(text: str, label: str = "<registry>") -> Registry:
         outlet_id = check.text("outlets", index, entry, "id", _ID, required=False)
         base_id = check.text("outlets", index, entry, "base", required=False)
         name = check.text("outlets", index, entry, "name", required=False)
+        name_zh = check.text("outlets", index, entry, "name_zh", required=False)
         mn = check.text("outlets", index, entry, "mn", _MN, required=False)
         pw = check.text("outlets", index, entry, "pw", _PW, required=False)
         source_type = check.text("outlets", index, entry, "source_type", required=False)
@@ -369,13 +392,13 @@ def parse_registry(text: str, label: str = "<registry>") -> Registry:
             mns[mn] = outlet_id
             outlets[outlet_id] = Outlet(
                 outlet_id, base_id, name, mn, pw, source_type, limit_sets, crc_variants, wet,
-                bases[base_id].timezone, peers or (),
+                bases[base_id].timezone, peers or (), name_zh,
             )
     if check.problems:
         raise RegistryError(check.problems)
     return Registry(
         bases=tuple(bases.values()), outlets=tuple(outlets.values()), source_types=tuple(source_types),
-        group_name=group_name, settings=settings, text=text, path=label,
+        group_name=group_name, group_name_zh=group_name_zh, settings=settings, text=text, path=label,
     )
 
 

@@ -156,3 +156,23 @@ def test_peers_are_ip_networks_and_a_bad_one_is_named() -> None:
     found = problems(GOOD.replace('limit_sets = ["GB13223-2011-coal"]',
                                   'limit_sets = ["GB13223-2011-coal"]\npeers = ["10.2.3.0/33"]'))
     assert any("outlets[0].peers: '10.2.3.0/33' is not an IP address or network (CIDR)" in p for p in found), found
+
+
+def test_chinese_names_are_optional_and_used_for_chinese_readers() -> None:
+    registry = load_registry(EXAMPLE)
+    assert registry.group_name_in("zh") == "示例铝业集团" and registry.group_name_in("en") == "Example Aluminium Group"
+    assert registry.base("shandong-power").name_in("zh") == "山东自备电厂"
+    assert registry.outlet("sd-power-u1").name_in("zh") == "1号锅炉烟囱"
+    assert registry.outlet("sd-power-u1").name_in("en") == "Unit 1 boiler stack"
+    # no name_zh: the one name serves both languages
+    assert registry.base("boke-alumina").name_in("zh") == "Boké alumina refinery"
+    assert registry.outlet("boke-calciner-1").name_in("zh") == "Calciner 1 stack"
+    assert parse_registry(GOOD).group_name_in("zh") is None
+
+
+def test_an_empty_or_non_text_chinese_name_is_an_error() -> None:
+    text = GOOD.replace('name = "Base one"', 'name = "Base one"\nname_zh = " "').replace(
+        'name = "Stack 1"', 'name = "Stack 1"\nname_zh = 7')
+    # lines: [[bases]] 1, id 2, name 3, name_zh 4; country 5, blank 6, [[outlets]] 7, id 8, base 9, name 10, name_zh 11
+    assert problems(text) == ["g.toml:4: bases[0].name_zh: must not be empty",
+                              "g.toml:11: outlets[0].name_zh: must be a string, not int"]

@@ -31,10 +31,12 @@ EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 REGISTRY = """
 [group]
 name = "Test Group"
+name_zh = "测试集团"
 
 [[bases]]
 id = "sd"
 name = "Shandong"
+name_zh = "山东基地"
 country = "CN"
 
 [[outlets]]
@@ -187,6 +189,11 @@ def test_the_chinese_report_embeds_a_cjk_font(written: tuple[Path, dict[str, obj
     text = "\n".join(pdf_text(out / "report-2025-zh.pdf"))
     assert "对照排放标准的环境表现" in text and "香港联交所" in text
     assert "电厂二氧化硫平均浓度为30.0 mg/m3" in text
+    # the registry's Chinese names (name_zh) in the Chinese report, its English names in the English one
+    # (the claims annex quotes the English report's sentences, so "Test Group" appears there too)
+    assert text.splitlines()[0].startswith("测试集团 · ") and "山东基地" in text
+    english = "\n".join(pdf_text(out / "report-2025-en.pdf"))
+    assert english.splitlines()[0].startswith("Test Group · ") and "Shandong" in english
     fonts = subprocess.run(["pdffonts", str(out / "report-2025-zh.pdf")], capture_output=True, text=True,
                            check=True).stdout
     assert "Noto-Sans-CJK-SC" in fonts

@@ -56,3 +56,14 @@ def test_unprefixed_section_redirects(live_site: str) -> None:
     assert claims.status_code == 307 and claims.headers["location"] == "/en/claims"
     bare = httpx.get(live_site + "/zh", follow_redirects=False)
     assert bare.headers["location"] == "/zh/"
+
+
+def test_the_registrys_chinese_names_on_the_chinese_pages(live_site: str) -> None:
+    # examples/ultralow.toml: group "Example Aluminium Group" / 示例铝业集团, base shandong-power
+    # "Shandong captive power plant" / 山东自备电厂; boke-alumina has no name_zh (its one name on both)
+    zh, en = httpx.get(live_site + "/zh/who-we-are"), httpx.get(live_site + "/en/who-we-are")
+    assert zh.status_code == en.status_code == 200
+    assert "<title>" in zh.text and "· 示例铝业集团</title>" in zh.text and "山东自备电厂" in zh.text
+    assert "Boké alumina refinery" in zh.text and "Shandong captive power plant" not in zh.text
+    assert "· Example Aluminium Group</title>" in en.text and "Shandong captive power plant" in en.text
+    assert "山东自备电厂" not in en.text

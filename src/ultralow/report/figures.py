@@ -69,6 +69,7 @@ class ReportData:
     first: date
     last: date
     group_name: str
+    group_name_zh: str | None
     synthetic: bool
     software: str
     content: ContentHash
@@ -156,6 +157,7 @@ def collect(app: Application, year: int, progress: Progress = no_progress, judge
 
     data = ReportData(
         year=year, first=first, last=last, group_name=registry.group_name or "Group",
+        group_name_zh=registry.group_name_zh,
         synthetic="synthetic" in (registry.group_name or "").lower(), software=f"ultralow {__version__}",
         content=content_hash(app.store), generated_at=generated_at(), db=app.db.name, book=book,
         bases=_bases(app, inventory, book, year), outlets_n=len(registry.outlets),
@@ -188,7 +190,7 @@ def _bases(app: Application, inventory: Inventory, book: FigureBook, year: int) 
             fig = book.add("s_group", f"output of {base.id} in {year}", f"{base.id} {year}年产量", produced,
                            _ledger_evidence(refs, "production ledger, approved rows, summed over the months of "
                                                   f"{year}", str(year)))
-        rows.append({"id": base.id, "name": base.name, "country": base.country, "outlets": len(outlets),
+        rows.append({"id": base.id, "name": base.name, "name_zh": base.name_zh, "country": base.country, "outlets": len(outlets),
                      "source_types": sorted({o.source_type for o in outlets}), "production": produced, "fig": fig})
     return rows
 

@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from ultralow.charts import chart_text, hourly_vs_limit, monthly_tonnes, to_svg
+from ultralow.registry import in_language
 from ultralow.report.figures import ReportData
 from ultralow.report.words import PRODUCTS, kpi_title, label, ledger_label, reason, unit, words
 
@@ -97,7 +98,8 @@ def render_html(data: ReportData, lang: str, *, claims: dict[str, Any] | None, s
     figures = {f.no: f for f in data.book.figures}
     context = {
         "d": data, "lang": lang, "t": t, "css": Markup(stylesheet()),  # noqa: S704 - packaged stylesheet
-        "L": lambda kind, key: label(kind, key, lang), "base_name": lambda b: bases[b]["name"] if b in bases else b,
+        "L": lambda kind, key: label(kind, key, lang), "base_name": lambda b: in_language(bases[b]["name"], bases[b]["name_zh"], lang) if b in bases else b,
+        "group_name": in_language(data.group_name, data.group_name_zh, lang),
         "charts": chart_svgs if chart_svgs is not None else charts(data, lang), "claims": claims,
         "statement": [p.strip() for p in re.split(r"\n\s*\n", statement) if p.strip()] if statement else [],
         "figures": figures, "created": data.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),

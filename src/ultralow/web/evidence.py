@@ -97,7 +97,7 @@ class EvidencePages:
         if not ids or build is None or build.figures.judgement is None:
             return await self.pages.not_found(request)
         judgement = build.figures.judgement
-        title = _("Evidence") + ": " + (self.pages.base_name(base) if base != GROUP else _("Group")) + " · " + \
+        title = _("Evidence") + ": " + (self.pages.base_name(base, language_of(request).code) if base != GROUP else _("Group")) + " · " + \
             str(self.pages.gettext(request)(site_source(source_type)))
         tables = [
             (_("Hour counts and rates per outlet and pollutant (engine table summary)"),
@@ -124,7 +124,7 @@ class EvidencePages:
         if not ids or build is None or build.figures.judgement is None:
             return await self.pages.not_found(request)
         judgement = build.figures.judgement
-        title = (_("Evidence") + ": " + self.pages.base_name(base) + " · " +
+        title = (_("Evidence") + ": " + self.pages.base_name(base, language_of(request).code) + " · " +
                  str(self.pages.gettext(request)(site_source(source_type))) + " · " + short_pollutant(code))
         hours = _filter(judgement.hours, ids, code)
         tables = [

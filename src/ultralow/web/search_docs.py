@@ -27,13 +27,13 @@ def site_documents(figures: SiteFigures | None, registry: Registry, reports_dir:
             outlets = [o for o in registry.outlets if o.base == base.id]
             section = "overseas" if base.country in ("GN", "ID") else "what-we-do"
             body = " · ".join([_(COUNTRIES.get(base.country, base.country)), base.timezone,
-                               *(f"{o.name} ({_(SOURCE_TYPES.get(o.source_type, o.source_type))})" for o in outlets)])
-            docs.append(SearchDoc(f"base:{base.id}", lang, "base", base.name, body,
+                               *(f"{o.name_in(lang)} ({_(SOURCE_TYPES.get(o.source_type, o.source_type))})" for o in outlets)])
+            docs.append(SearchDoc(f"base:{base.id}", lang, "base", base.name_in(lang), body,
                                   f"{section}#base-{base.id}"))
         for outlet in registry.outlets:
             body = " · ".join([outlet.id, _(SOURCE_TYPES.get(outlet.source_type, outlet.source_type)),
                                ", ".join(outlet.limit_sets)])
-            docs.append(SearchDoc(f"outlet:{outlet.id}", lang, "outlet", outlet.name, body, f"outlets/{outlet.id}"))
+            docs.append(SearchDoc(f"outlet:{outlet.id}", lang, "outlet", outlet.name_in(lang), body, f"outlets/{outlet.id}"))
         for report in report_files(reports_dir):
             docs.append(SearchDoc(f"report:{report['name']}", lang, "report", report["name"],
                                   f"{report['year']} {report['lang']} {report['format']}", "reports"))

@@ -124,13 +124,13 @@ class Pages:
         return translations(language_of(request).code).gettext
 
     def group_name(self, request: Request) -> str:
-        name = self.context.registry.group_name
+        name = self.context.registry.group_name_in(language_of(request).code)
         return name if name else str(self.gettext(request)(DEMO_GROUP_NAME))
 
-    def base_name(self, base_id: str) -> str:
+    def base_name(self, base_id: str, lang: str) -> str:
         for base in self.context.registry.bases:
             if base.id == base_id:
-                return base.name
+                return base.name_in(lang)
         return base_id
 
     def page(self, request: Request, template: str, slug: str, title: str, values: dict[str, Any],
@@ -149,7 +149,7 @@ class Pages:
             "data_last": figures.data_last if figures else None,
             "source_label": lambda s: self.gettext(request)(SOURCE_TYPES.get(s, s)),
             "pollutant": lambda c: pollutant(c, lang), "short": short_pollutant,
-            "base_name": self.base_name,
+            "base_name": lambda b: self.base_name(b, lang),
             "country": lambda c: self.gettext(request)(COUNTRIES.get(c, c)),
         }
         return render(request, template, {**frame, **values}, status_code=status_code, page=slug)
@@ -293,7 +293,7 @@ class OutletPage:
                            "hours": hours, "events": [e for e in shown.events if e["outlet_id"] == outlet.id] if shown else [],
                            "last_hour": shown.last_hours.get(outlet.id) if shown else None,
                            "limits": site.outlet_limits(judgement)})
-        return self.pages.page(request, "outlet.html", "", outlet.name, values)
+        return self.pages.page(request, "outlet.html", "", outlet.name_in(language_of(request).code), values)
 
 
 KIND_LABELS = {"page": N_("Page"), "base": N_("Base"), "outlet": N_("Outlet"), "claim": N_("Claim"),

@@ -112,7 +112,7 @@ def render(request: Request, template: str, session: Session | None, status_code
     switch = [{"href": auth.dashboard_path(other) + rest, "name": other.name, "hreflang": other.code,
                "html_lang": other.html_lang} for other in LANGUAGES if other != language]
     html = environment.get_template(template).render(request=request, session=session, path=request.url.path,
-                                                     _=gettext_of(request), ops=prefix, html_lang=language.html_lang,
+                                                     _=gettext_of(request), ops=prefix, html_lang=language.html_lang, lang=language.code,
                                                      switch=switch, factor_name=lambda c: factor_name(c, language.code),
                                                      **context)
     return HTMLResponse(html, status_code=status_code, headers={"cache-control": "no-store"})
