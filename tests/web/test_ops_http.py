@@ -147,6 +147,10 @@ def test_the_dashboard_in_chinese_at_zh_ops(ops_site: tuple[str, Store, object])
     assert "Live stacks" in user.get("/ops/live").text
     denied = user.get("/zh/ops/users")  # a viewer: the admin page refused, in Chinese
     assert denied.status_code == 403 and "无权访问" in denied.text
+    operator = signed_in(base, "operator")  # the marks form (operators) names factors in Chinese: factors.csv
+    marks = operator.get("/zh/ops/marks").text
+    assert '<option value="a21026">二氧化硫 (a21026)</option>' in marks and "sulphur dioxide" not in marks
+    assert '<option value="a21026">sulphur dioxide (a21026)</option>' in operator.get("/ops/marks").text
 
 
 def test_forms_without_the_token_are_refused(ops_site: tuple[str, Store, object]) -> None:

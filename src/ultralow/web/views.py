@@ -128,10 +128,10 @@ class Pages:
         return name if name else str(self.gettext(request)(DEMO_GROUP_NAME))
 
     def base_name(self, base_id: str, lang: str) -> str:
-        for base in self.context.registry.bases:
-            if base.id == base_id:
-                return base.name_in(lang)
-        return base_id
+        try:
+            return self.context.registry.base(base_id).name_in(lang)
+        except KeyError:
+            return base_id
 
     def page(self, request: Request, template: str, slug: str, title: str, values: dict[str, Any],
              status_code: int = 200) -> Response:
