@@ -87,3 +87,24 @@ def test_frame_ranges_travel_with_the_batch_and_raise_the_watermarks(pipeline: P
     assert marks.frames_clear(pipeline.store.con, [("MN0001", "20250303100120124", None)])
     assert not marks.frames_clear(pipeline.store.con, [("4201003", None, datetime(2025, 3, 3, 10, 2))])
     assert marks.frames_clear(pipeline.store.con, [("4201003", None, datetime(2025, 3, 3, 10, 3))])
+
+
+def test_joined_batches_are_distinct_unless_they_share_an_outlet_and_kind(pipeline: Pipeline) -> None:
+    def one(raw: bytes) -> PreparedBatch:
+        return pickle.loads(pickle.dumps(prepare(pipeline.registry, pipeline.tables, [received(raw)])))
+
+    # two workers, two outlets: no key can be shared, the writer appends without its own check
+    apart = PreparedBatch.concat([one(packet_bytes()), one(packet_bytes(mn="MN0003", pw="654321"))])
+    assert apart.distinct is True
+    # the same outlet, minute and factor from two workers with different values: not distinct, and the
+    # writer's check makes the later one (in arrival order across the batches) revision 1
+    values = {"a21026": {"Avg": "13.0", "Flag": "N"}}
+    shared = PreparedBatch.concat([one(packet_bytes()), one(packet_bytes(qn="20250303100020999", values=values))])
+    assert shared.distinct is False
+    assert [o.status for o in pipeline.commit(shared)] == ["stored", "stored"]
+    # u1's frame again (a copy of frame 1), the calciner's new: frame 3
+    assert [(o.status, o.frame_id) for o in pipeline.commit(apart)] == [("duplicate", 1), ("stored", 3)]
+    rows = pipeline.store.con.execute(
+        "SELECT outlet_id, revision, value, frame_id FROM readings ORDER BY frame_id").fetchall()
+    # u1 at 10:00: revision 0 from frame 1, revision 1 from frame 2; the calciner's from frame 3
+    assert rows == [("u1", 0, 12.5, 1), ("u1", 1, 13.0, 2), ("calciner", 0, 12.5, 3)]

@@ -104,6 +104,7 @@ class PreparedBatch:
         out = PreparedBatch(count=0)
         tables = []
         frames = []
+        rows = 0  # readings so far
         for batch in batches:
             items, accepted = out.count, len(out.positions)
             out.refused += [(items + index, row) for index, row in batch.refused]
@@ -119,16 +120,24 @@ class PreparedBatch:
                 column = table.schema.get_field_index("frame_id")
                 table = table.set_column(column, "frame_id",
                                          pa.array(table["frame_id"].to_numpy() + accepted, pa.int64()))
+            if rows and table.num_rows:  # arrival order across the batches: revisions follow it
+                column = table.schema.get_field_index("seq")
+                table = table.set_column(column, "seq", pa.array(table["seq"].to_numpy() + rows, pa.int64()))
+            rows += table.num_rows
             tables.append(table)
             out.distinct = out.distinct and batch.distinct
             out.count += batch.count
             for group, (low, high) in batch.ranges.items():
                 seen = out.ranges.get(group)
-                out.ranges[group] = (low, high) if seen is None else (min(seen[0], low), max(seen[1], high))
+                if seen is None:
+                    out.ranges[group] = (low, high)
+                else:
+                    # rows of two batches may share a key only within one (outlet_id, kind): an MN on two
+                    # connections (two workers); then the writer checks
+                    out.distinct = False
+                    out.ranges[group] = (min(seen[0], low), max(seen[1], high))
         out.readings = pa.concat_tables(tables)
         out.frames = pa.concat_tables(frames)
-        # rows of different batches may share a key (an MN on two connections): only the writer can tell
-        out.distinct = out.distinct and len(batches) == 1
         return out
 
 
