@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from ultralow.hj212 import CodeTables, code_tables
@@ -20,9 +21,14 @@ from ultralow.ingest.prepared import PreparedBatch, check, frame_id_map, prepare
 from ultralow.ingest.received import Outcome, Received
 from ultralow.registry import Outlet, Registry
 from ultralow.store import QuarantineRow, Store, append_clear_select, write_readings
-from ultralow.store.frames import FrameKey, append_frames, append_quarantine, find_stored_frames, frame_key
+from ultralow.store.frames import (
+    FrameDuplicates,
+    append_frame_table,
+    append_quarantine,
+    find_frame_duplicates,
+    frames_distinct,
+)
 from ultralow.store.store import register, unregister
-from ultralow.store.watermarks import FrameMarks
 
 # The receiver's idle tick checkpoints a WAL at least this big (a smaller one waits for the next quiet moment
 # or for the store to close).
@@ -69,56 +75,65 @@ class Pipeline:
 
     def commit(self, batch: PreparedBatch) -> list[Outcome]:
         """Store a prepared batch (:func:`ultralow.ingest.prepared.prepare`): frames not already stored,
-        their readings, and the quarantine rows, in one transaction; one outcome per item."""
+        their readings, and the quarantine rows, in one transaction; one outcome per item.
+
+        Columnar: the batch's frames are one Arrow table; when the store's Watermarks prove that none can
+        be stored yet and no two have the same bytes (one hash kernel), they are appended as they are;
+        otherwise one query finds, per frame, a stored copy and the batch's first copy."""
         outcomes: list[Outcome | None] = [None] * batch.count
         marks = self.store.watermarks
+        frames = batch.frames
+        accepted = frames.num_rows
         with self.store.lock:
             con = self.store.con
-            rows = batch.frames
-            keys = [frame_key(row) for row in rows]
-            # frames above everything the store holds for their MN need no lookup (Watermarks)
-            clear = marks.frames_clear(con, [(k[1], row.qn, row.data_time) for k, row in zip(keys, rows, strict=True)
-                                             if k is not None])
-            stored = {} if clear else find_stored_frames(con, rows)
-            new: list[int] = []  # accepted positions of the frames to store
-            seen: dict[FrameKey, int] = {}
-            duplicate_of: dict[int, int] = {}  # accepted position -> index in new of the batch's own copy
-            frame_marks = FrameMarks()
-            for position, (row, key) in enumerate(zip(rows, keys, strict=True)):
-                index = batch.positions[position]
-                if key is not None and key in stored:
-                    outcomes[index] = Outcome("duplicate", None, 0, stored[key])
-                elif key is not None and key in seen:
-                    duplicate_of[position] = seen[key]  # resolved once ids are known
-                else:
-                    if key is not None:
-                        seen[key] = len(new)
-                        frame_marks.add(key[1], row.qn, row.data_time)
-                    new.append(position)
+            clear = marks.frame_ranges_clear(con, batch.frame_ranges)
+            duplicates: FrameDuplicates | None = None
+            new: np.ndarray | None = None  # accepted positions of the frames to store (None: all)
+            if not (clear and frames_distinct(frames)):
+                duplicates = find_frame_duplicates(con, frames, look_in_store=not clear)
+                new = duplicates.new
+                if len(new) == accepted:
+                    new = None
             with self.store.transaction():
-                ids = append_frames(con, self.store.next_ids("raw_frames", len(new)), [rows[p] for p in new])
-                mapping = frame_id_map(len(rows), new, ids)
+                count = accepted if new is None else len(new)
+                ids = append_frame_table(con, self.store.next_ids("raw_frames", count),
+                                         frames if new is None else frames.take(new))
+                mapping = ids if new is None else frame_id_map(accepted, new, ids)
                 readings = readings_for(batch.readings, mapping)
-                values_refused = [
-                    QuarantineRow(rows[p].received_at, batch.sources[p], rows[p].peer, batch.locations[p],
-                                  f"frame {mapping[p]}: {reason}", rows[p].raw)
-                    for p, reason in batch.value_refusals if mapping[p] >= 0]
+                values_refused = [self._value_refusal(frames, batch, p, reason, int(mapping[p]))
+                                  for p, reason in batch.value_refusals if mapping[p] >= 0]
                 written = write_readings(con, readings, by_frame=True, marks=marks, distinct=batch.distinct,
                                          ranges=batch.ranges)
                 quarantined = [r for _, r in batch.refused] + values_refused
                 append_quarantine(con, self.store.next_ids("quarantine", len(quarantined)), quarantined)
-            marks.raise_frames(frame_marks)  # committed: the bounds may rise
+            marks.raise_frames(batch.frame_ranges.marks())  # committed: the bounds may rise
             marks.raise_readings(written.bounds)
-        for position, frame_id in zip(new, ids, strict=True):
-            inserted = written.inserted_by_frame.get(frame_id, 0)
-            duplicate = batch.candidates[position] > 0 and inserted == 0
-            outcomes[batch.positions[position]] = Outcome("duplicate" if duplicate else "stored", None, inserted,
-                                                          frame_id)
-        for position, first in duplicate_of.items():
-            outcomes[batch.positions[position]] = Outcome("duplicate", None, 0, ids[first])
+        inserted = written.inserted_by_frame
+        positions = batch.positions
+        candidates = batch.candidates
+        for position, frame_id in zip(range(accepted) if new is None else new.tolist(), ids.tolist(), strict=True):
+            rows = inserted.get(frame_id, 0)
+            outcomes[positions[position]] = Outcome("duplicate" if candidates[position] > 0 and rows == 0 else "stored",
+                                                    None, rows, frame_id)
+        if duplicates is not None:
+            ids_of = mapping.tolist()
+            for position, (stored, first) in enumerate(zip(duplicates.stored.tolist(), duplicates.first.tolist(),
+                                                           strict=True)):
+                if stored >= 0:
+                    outcomes[positions[position]] = Outcome("duplicate", None, 0, stored)
+                elif first != position:  # a later copy of one of the batch's own frames
+                    outcomes[positions[position]] = Outcome("duplicate", None, 0, ids_of[first])
         for index, refusal in batch.refused:
             outcomes[index] = Outcome("quarantined", refusal.reason, 0, None)
         return [o for o in outcomes if o is not None]
+
+    @staticmethod
+    def _value_refusal(frames: pa.Table, batch: PreparedBatch, position: int, reason: str,
+                       frame_id: int) -> QuarantineRow:
+        """The quarantine row of a stored frame's unreadable value (the frame named by its id)."""
+        return QuarantineRow(frames["received_at"][position].as_py(), batch.sources[position],
+                             frames["peer"][position].as_py(), batch.locations[position],
+                             f"frame {frame_id}: {reason}", frames["raw"][position].as_py())
 
     # -- long-format rows ----------------------------------------------------------------------------
     def accept_rows(self, readings: pa.Table, rejected: Sequence[QuarantineRow]) -> RowsOutcome:

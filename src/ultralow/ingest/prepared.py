@@ -2,8 +2,8 @@
 
 :func:`prepare` does all the per-frame Python work of :meth:`ultralow.ingest.Pipeline.accept` (the checks
 against the registry, one row per factor) and hands :meth:`ultralow.ingest.Pipeline.commit` a
-:class:`PreparedBatch`: the frames to store as plain tuples and their candidate readings as one Arrow
-table. It is picklable, so the receiver's worker processes (``ultralow serve --workers``) prepare batches
+:class:`PreparedBatch`: the frames to store and their candidate readings, each as one Arrow table (columnar
+end to end: the writer dedupes and appends them with a few vectorised statements). It is picklable, so the receiver's worker processes (``ultralow serve --workers``) prepare batches
 in parallel and the one process that holds the store only commits them.
 
 Readings are built for every accepted frame before the store has said which are duplicates: their
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pyarrow as pa
@@ -25,7 +25,9 @@ from ultralow.hj212 import CodeTables, CrcVariant
 from ultralow.ingest.packet_rows import KIND_BY_CN, RowBuffer
 from ultralow.ingest.received import Received
 from ultralow.registry import Outlet, Registry
-from ultralow.store import CANDIDATE_SCHEMA, FrameRow, QuarantineRow
+from ultralow.store import CANDIDATE_SCHEMA, QuarantineRow
+from ultralow.store.frames import FRAME_COLUMNS, frame_table
+from ultralow.store.watermarks import FrameRanges
 
 # Defects after which the content of a frame cannot be trusted (the others are tolerated and the frame
 # is kept as sent). CRC defects are judged separately, with the per-MN Modbus allowance. A repeated CP key
@@ -70,12 +72,13 @@ def check(registry: Registry, item: Received) -> tuple[str | None, Outlet | None
 @dataclass(slots=True)
 class PreparedBatch:
     """``count`` received items, checked: the refused ones as quarantine rows, the accepted ones as frames
-    (``positions``: their index among the items) with their candidate readings."""
+    (``positions``: their index among the items; ``frames``: one FRAME_COLUMNS row each, in that order)
+    with their candidate readings."""
 
     count: int
     refused: list[tuple[int, QuarantineRow]] = field(default_factory=list)
     positions: list[int] = field(default_factory=list)
-    frames: list[FrameRow] = field(default_factory=list)
+    frames: pa.Table = field(default_factory=FRAME_COLUMNS.empty_table)
     sources: list[str] = field(default_factory=list)
     locations: list[str | None] = field(default_factory=list)
     # rows per accepted frame (0: not a data frame, or none of its values readable)
@@ -86,15 +89,12 @@ class PreparedBatch:
     distinct: bool = True
     # earliest and latest data_time (µs) per (outlet_id, kind) of the readings, for the store's watermarks
     ranges: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    # per MN, the QN and DataTime ranges of the keyed frames, for the store's frame Watermarks
+    frame_ranges: FrameRanges = field(default_factory=FrameRanges)
 
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        # frames travel as columns (lists of plain values): pickling 2,000 dataclass instances one by one
-        # costs about 10 us each, on the worker's busy interpreter
-        f = self.frames
-        columns = ([r.received_at for r in f], [r.peer for r in f], [r.mn for r in f], [r.cn for r in f],
-                   [r.qn for r in f], [r.raw for r in f], [r.data_time for r in f])
-        return (_rebuild, (self.count, self.refused, self.positions, columns, self.sources, self.locations,
-                           self.candidates, self.value_refusals, self.readings, self.distinct, self.ranges))
+    @property
+    def accepted(self) -> int:
+        return len(self.positions)
 
     @staticmethod
     def concat(batches: Sequence[PreparedBatch]) -> PreparedBatch:
@@ -103,11 +103,14 @@ class PreparedBatch:
             return batches[0]
         out = PreparedBatch(count=0)
         tables = []
+        frames = []
+        rows = 0  # readings so far
         for batch in batches:
-            items, accepted = out.count, len(out.frames)
+            items, accepted = out.count, len(out.positions)
             out.refused += [(items + index, row) for index, row in batch.refused]
             out.positions += [items + index for index in batch.positions]
-            out.frames += batch.frames
+            frames.append(batch.frames)
+            out.frame_ranges.merge(batch.frame_ranges)
             out.sources += batch.sources
             out.locations += batch.locations
             out.candidates += batch.candidates
@@ -117,31 +120,40 @@ class PreparedBatch:
                 column = table.schema.get_field_index("frame_id")
                 table = table.set_column(column, "frame_id",
                                          pa.array(table["frame_id"].to_numpy() + accepted, pa.int64()))
+            if rows and table.num_rows:  # arrival order across the batches: revisions follow it
+                column = table.schema.get_field_index("seq")
+                table = table.set_column(column, "seq", pa.array(table["seq"].to_numpy() + rows, pa.int64()))
+            rows += table.num_rows
             tables.append(table)
             out.distinct = out.distinct and batch.distinct
             out.count += batch.count
             for group, (low, high) in batch.ranges.items():
                 seen = out.ranges.get(group)
-                out.ranges[group] = (low, high) if seen is None else (min(seen[0], low), max(seen[1], high))
+                if seen is None:
+                    out.ranges[group] = (low, high)
+                else:
+                    # rows of two batches may share a key only within one (outlet_id, kind): an MN on two
+                    # connections (two workers); then the writer checks
+                    out.distinct = False
+                    out.ranges[group] = (min(seen[0], low), max(seen[1], high))
         out.readings = pa.concat_tables(tables)
-        # rows of different batches may share a key (an MN on two connections): only the writer can tell
-        out.distinct = out.distinct and len(batches) == 1
+        out.frames = pa.concat_tables(frames)
         return out
-
-
-def _rebuild(count: int, refused: list[tuple[int, QuarantineRow]], positions: list[int],
-             columns: tuple[list[Any], ...], sources: list[str], locations: list[str | None], candidates: list[int],
-             value_refusals: list[tuple[int, str]], readings: pa.Table, distinct: bool,
-             ranges: dict[tuple[str, str], tuple[int, int]]) -> PreparedBatch:
-    frames = [FrameRow(*values) for values in zip(*columns, strict=True)]
-    return PreparedBatch(count, refused, positions, frames, sources, locations, candidates, value_refusals,
-                         readings, distinct, ranges)
 
 
 def prepare(registry: Registry, tables: CodeTables, items: Sequence[Received]) -> PreparedBatch:
     """Check ``items`` and build the readings of the accepted data frames (no store needed)."""
     batch = PreparedBatch(count=len(items))
     buffer = RowBuffer()
+    # the accepted frames' columns
+    received: list[datetime] = []
+    peers: list[str | None] = []
+    mns: list[str | None] = []
+    cns: list[str | None] = []
+    qns: list[str | None] = []
+    raws: list[bytes] = []
+    data_times: list[datetime | None] = []
+    frame_ranges = batch.frame_ranges
     for index, item in enumerate(items):
         reason, outlet, kind = check(registry, item)
         packet = item.packet
@@ -149,11 +161,17 @@ def prepare(registry: Registry, tables: CodeTables, items: Sequence[Received]) -
             batch.refused.append((index, QuarantineRow(item.received_at, item.source, item.peer, item.location,
                                                        reason or "refused", item.raw)))
             continue
-        position = len(batch.frames)
+        position = len(batch.positions)
         batch.positions.append(index)
         data_time: datetime | None = packet.data_time.replace(tzinfo=None) if packet.data_time is not None else None
-        batch.frames.append(FrameRow(item.received_at, item.peer, packet.mn, packet.cn, packet.qn, item.raw,
-                                     data_time))
+        received.append(item.received_at)
+        peers.append(item.peer)
+        mns.append(packet.mn)
+        cns.append(packet.cn)
+        qns.append(packet.qn)
+        raws.append(item.raw)
+        data_times.append(data_time)
+        frame_ranges.add(packet.mn, packet.qn, data_time)
         batch.sources.append(item.source)
         batch.locations.append(item.location)
         rows = 0
@@ -163,6 +181,7 @@ def prepare(registry: Registry, tables: CodeTables, items: Sequence[Received]) -
                                      item.received_at, tables, reasons)
             batch.value_refusals += [(position, r) for r in reasons]
         batch.candidates.append(rows)
+    batch.frames = frame_table(received, peers, mns, cns, qns, raws, data_times)
     if len(buffer):
         batch.readings = buffer.table()
         batch.ranges = buffer.ranges()
@@ -170,7 +189,8 @@ def prepare(registry: Registry, tables: CodeTables, items: Sequence[Received]) -
     return batch
 
 
-def frame_id_map(accepted: int, new_positions: Sequence[int], ids: Sequence[int]) -> np.ndarray:
+def frame_id_map(accepted: int, new_positions: Sequence[int] | np.ndarray,
+                 ids: Sequence[int] | np.ndarray) -> np.ndarray:
     """accepted position -> frame id assigned (-1: the frame was a duplicate and got none)."""
     mapping = np.full(accepted, -1, dtype=np.int64)
     if len(new_positions):

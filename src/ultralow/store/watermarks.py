@@ -59,6 +59,47 @@ class FrameMarks:
             if bound_us > self.data_time_us.get(mn, -(1 << 62)):
                 self.data_time_us[mn] = bound_us
 
+    @staticmethod
+    def from_ranges(qn: Mapping[str, tuple[str, str]], data_time_us: Mapping[str, tuple[int, int]]) -> FrameMarks:
+        """The marks of frames whose QN range (and DataTime range, microseconds, of those without a QN)
+        per MN is given (:class:`FrameRanges`)."""
+        return FrameMarks({mn: high + _AFTER for mn, (_, high) in qn.items()},
+                          {mn: high + 1 for mn, (_, high) in data_time_us.items()})
+
+
+@dataclass(slots=True)
+class FrameRanges:
+    """Per MN, the lowest and highest QN of a batch's keyed frames and the lowest and highest DataTime
+    (microseconds) of those without a QN: what the Watermarks need, gathered frame by frame where the
+    frames are made (a receiver's worker) and merged per batch."""
+
+    qn: dict[str, tuple[str, str]] = field(default_factory=dict)
+    data_time_us: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def add(self, mn: str | None, qn: str | None, data_time: datetime | None) -> None:
+        if mn is None:
+            return  # no key: never looked up
+        if qn:
+            seen = self.qn.get(mn)
+            self.qn[mn] = (qn, qn) if seen is None else (min(seen[0], qn), max(seen[1], qn))
+        elif data_time is not None:
+            when = micros(data_time)
+            seen_us = self.data_time_us.get(mn)
+            self.data_time_us[mn] = (when, when) if seen_us is None else (min(seen_us[0], when),
+                                                                         max(seen_us[1], when))
+
+    def merge(self, other: FrameRanges) -> None:
+        for mn, (low, high) in other.qn.items():
+            seen = self.qn.get(mn)
+            self.qn[mn] = (low, high) if seen is None else (min(seen[0], low), max(seen[1], high))
+        for mn, (low_us, high_us) in other.data_time_us.items():
+            seen_us = self.data_time_us.get(mn)
+            self.data_time_us[mn] = (low_us, high_us) if seen_us is None else (min(seen_us[0], low_us),
+                                                                              max(seen_us[1], high_us))
+
+    def marks(self) -> FrameMarks:
+        return FrameMarks.from_ranges(self.qn, self.data_time_us)
+
 
 class Watermarks:
     """The bounds of one store file (see the module text). Thread-safe."""
@@ -133,16 +174,15 @@ class Watermarks:
                      keys: Iterable[tuple[str, str | None, datetime | None]]) -> bool:
         """True when no stored frame can have the MN and QN (or, without a QN, the MN and DataTime) of any
         of ``keys`` (mn, qn, data_time)."""
-        by_qn: dict[str, str] = {}
-        by_time: dict[str, int] = {}
+        ranges = FrameRanges()
         for mn, qn, data_time in keys:
-            if qn:
-                if mn not in by_qn or qn < by_qn[mn]:
-                    by_qn[mn] = qn
-            elif data_time is not None:
-                when = micros(data_time)
-                if mn not in by_time or when < by_time[mn]:
-                    by_time[mn] = when
+            ranges.add(mn, qn, data_time)
+        return self.frame_ranges_clear(con, ranges)
+
+    def frame_ranges_clear(self, con: duckdb.DuckDBPyConnection, ranges: FrameRanges) -> bool:
+        """:meth:`frames_clear` for frames summed up per MN (their lowest QN and DataTime count)."""
+        by_qn = {mn: low for mn, (low, _) in ranges.qn.items()}
+        by_time = {mn: low for mn, (low, _) in ranges.data_time_us.items()}
         with self._lock:
             qn_floor = self._qn_floor
             unknown_qn = []
