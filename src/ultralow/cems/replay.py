@@ -105,7 +105,10 @@ class RecordingEngine(Engine):
                 continue
             kept.append(step)
             needed |= {s.name for s in self.steps if s.kind == "create" and f'"{s.name}"' in step.sql}
-        return Plan(kept[::-1], list(self.inputs), self)
+        plan = Plan(kept[::-1], list(self.inputs), self)
+        for index in range(len(plan.steps)):  # parsed now, with the recording's cost, not by the first replay
+            plan.statement(index)
+        return plan
 
 
 @dataclass
