@@ -162,7 +162,9 @@ def test_the_new_hours_final_columns_equal_the_full_runs(stores: dict) -> None:
 
 def test_after_settle_the_tables_equal_a_full_run(stores: dict) -> None:
     assert (stores["second_run"].kind, stores["second_run"].hours) == ("hours", 1)
-    assert any("judged" in n for n in stores["remade"]) and not any("candidates" in n for n in stores["remade"])
+    assert any("judged" in n for n in stores["remade"])
+    # the registry's tables (limit candidates, their ranking, the fallback O2 reference) were kept
+    assert not any(part in n for n in stores["remade"] for part in ("candidates", "ranked", "fallback"))
     got, want = _tables(stores["db"]), _tables(stores["full"])
     # the second late minute: (59 x 20 + 26) / 60 = 1206 / 60 = 20.1 mg/m3
     assert _row(want["result_hours"], "u1", SO2, SECOND.replace(minute=0))["measured_mg_m3"] == pytest.approx(20.1)
@@ -263,3 +265,37 @@ def test_a_full_run_stores_what_a_judgement_fetches(stores: dict) -> None:
         assert got.to_pylist() == want.to_pylist(), name
     # 3 days x 24 h x 2 outlets of SO2; the day rows: 3 x 2
     assert (stored["result_hours"].num_rows, stored["result_days"].num_rows) == (144, 6)
+
+
+def test_an_hours_run_without_exceedance_keeps_the_events(stores: dict) -> None:
+    # the late minute makes 2 March 05:00 21.0 mg/m3 at O2 6 % (corrected 21.0 <= ultra-low 35): neither it
+    # nor the stored row it replaces is exceeded, so the run judges no event and the stored events stay
+    run = stores["late_run"]
+    assert run.events == 0
+    before = _tables(stores["base"] / "snap_settled.duckdb")["result_events"]
+    after = _tables(stores["base"] / "snap_late.duckdb")["result_events"]
+    assert before.num_rows > 0 and after.equals(before)
+    # the first hours run judged the events of the pairs its new hour exceeds in (62.5 > 35: u1 and u2 SO2), all
+    # of them: the new hour's two and u1's 1 March 05:00 (80 > 35) = 3
+    assert stores["hours_run"].events == 3
+
+
+def test_minutes_fingerprint_equals_the_stores(stores: dict) -> None:
+    from ultralow.app.provenance import minutes_fingerprint, readings_fingerprint
+    from ultralow.cems import Period
+
+    day = Period(dt.date(2025, 3, 1), dt.date(2025, 3, 2))
+    with Store(stores["db"], read_only=True) as store:
+        con = store.con
+        whole = readings_fingerprint(con, ["u1", "u2"], day, day)
+        con.complete()  # its fetchone() leaves the result pending
+        minutes = con.sql("SELECT data_time, value, flag FROM readings_current WHERE kind = 'minute' "
+                          "AND data_time >= ? AND data_time < ?", params=[day.start_time, day.end_time]).to_arrow_table()
+        read = minutes_fingerprint(con, minutes)
+        one_changed = minutes.set_column(1, "value", pa.array([minutes["value"][0].as_py() + 1.0]
+                                                              + minutes["value"].to_pylist()[1:], pa.float64()))
+        changed = minutes_fingerprint(con, one_changed)
+    # 1 March: 24 h x 60 min x 2 outlets x 3 codes (SO2, O2, flow) = 8,640 minute rows
+    assert whole["context_rows"] == read["context_rows"] == 8640
+    assert read["sum"] == whole["sum"]
+    assert changed["context_rows"] == 8640 and changed["sum"] != whole["sum"]

@@ -117,6 +117,20 @@ def readings_fingerprint(con: Any, outlet_ids: list[str], context: Period, perio
             "cut_off": row[4], "sum": row[5] or "0"}
 
 
+def minutes_fingerprint(con: Any, minutes: pa.Table) -> dict[str, Any]:
+    """The rows and content sum of :func:`readings_fingerprint` (what :func:`input_hash` reads) over minute
+    readings already fetched (``data_time``, ``value``, ``flag``): the same row hash, so the same minutes give
+    the same figures as a pass over the store."""
+    con.complete()
+    con.register("_ul_fingerprint", minutes.select(["data_time", "value", "flag"]))
+    try:
+        row = con.execute("SELECT count(*), sum(hash(data_time, value, flag)::HUGEINT)::VARCHAR "
+                          "FROM _ul_fingerprint").fetchall()[0]
+    finally:
+        con.unregister("_ul_fingerprint")
+    return {"context_rows": int(row[0] or 0), "sum": row[1] or "0"}
+
+
 def data_days(con: Any, outlet_ids: list[str]) -> tuple[date | None, date | None]:
     """The first and last plant-local day with minute readings of ``outlet_ids`` in the store."""
     if not outlet_ids:

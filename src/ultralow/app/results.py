@@ -44,7 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ultralow.app.judging import Judgement, Progress, duck_engine, no_progress
-from ultralow.app.provenance import input_hash, readings_fingerprint, rules_digest, software, table_digest
+from ultralow.app.provenance import input_hash, minutes_fingerprint, rules_digest, software, table_digest
 from ultralow.app.qa import records as qa_records
 from ultralow.cems import Period, run
 from ultralow.cems.engine import READING_COLUMNS
@@ -160,6 +160,18 @@ def stored_hours(store: Store, outlet_ids: Iterable[str], first: date, last: dat
                     datetime.combine(last + timedelta(days=1), datetime.min.time())]).to_arrow_table()
 
 
+def _state(con: Any) -> tuple[dict[str, Any] | None, int, datetime | None]:
+    """In one read: the newest result_runs row (None: no run), the newest full run's id (0: none) and the
+    latest ``last_hour`` of any run."""
+    table = con.sql("SELECT r.*, (SELECT coalesce(max(run_id), 0) FROM result_runs WHERE kind = 'full') AS _ul_full, "
+                    "(SELECT max(last_hour) FROM result_runs) AS _ul_last_hour FROM result_runs AS r "
+                    "ORDER BY run_id DESC LIMIT 1").to_arrow_table()
+    if table.num_rows == 0:
+        return None, 0, None
+    row = table.to_pylist()[0]
+    return row, int(row.pop("_ul_full")), row.pop("_ul_last_hour")
+
+
 def _columns_hash(table: pa.Table) -> str:
     text = ";".join(f"{f.name}:{f.type}" for f in table.schema)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -248,13 +260,15 @@ def _rebuild(app: Any, progress: Progress = no_progress) -> ResultsRun:
 
 
 # -- what changed --------------------------------------------------------------------------------------------
-def dirty_hours(store: Store, outlet_ids: list[str], since: datetime) -> tuple[pa.Table, datetime | None]:
+def dirty_hours(store: Store, outlet_ids: list[str], since: datetime, *,
+                runs_last_hour: datetime | None = None) -> tuple[pa.Table, datetime | None]:
     """(outlet_id, hour) pairs to judge again, and the newest ``received_at`` among them (the new cut-off; None
     when nothing arrived): clock hours with a minute reading received after ``since`` (a new revision is a new
     row; zone maps keep this to the newest row groups), and of marks entered or withdrawn and QA records
     imported since then (their hours up to the newest data hour). ``since`` is the last run's cut-off, the
     newest ``received_at`` it read: a file ingested in several commits under one stamp while a run reads the
-    store could leave rows of that stamp unseen (the next full run reads them)."""
+    store could leave rows of that stamp unseen (the next full run reads them). ``runs_last_hour``: the latest
+    ``last_hour`` of result_runs, when the caller has read it."""
     con = store.con
     con.complete()
     rows = con.sql(
@@ -264,8 +278,9 @@ def dirty_hours(store: Store, outlet_ids: list[str], since: datetime) -> tuple[p
     cut_off = pc.max(rows["received"]).as_py() if rows.num_rows else None
     parts = [rows.select(["outlet_id", "hour"]).cast(pa.schema([("outlet_id", pa.string()),
                                                                ("hour", pa.timestamp("us"))]))]
-    newest = [h for h in (pc.max(rows["hour"]).as_py() if rows.num_rows else None,
-                          aggregate_row(con, "SELECT max(last_hour) FROM result_runs")[0]) if h is not None]
+    if runs_last_hour is None:
+        runs_last_hour = aggregate_row(con, "SELECT max(last_hour) FROM result_runs")[0]
+    newest = [h for h in (pc.max(rows["hour"]).as_py() if rows.num_rows else None, runs_last_hour) if h is not None]
     if newest:
         data_end = max(newest)
         spans = con.execute(
@@ -305,10 +320,12 @@ class HourJudge:
         self.recorded = 0
         self.replayed = 0
 
-    def known_pairs(self, con: Any, outlet_ids: list[str]) -> pa.Table:
+    def known_pairs(self, con: Any, outlet_ids: list[str], full_run: int | None = None) -> pa.Table:
         """The (outlet_id, code) pairs the stored hours hold for ``outlet_ids`` (read once per full run: an
-        hours run adds no pair the minutes it judges do not bring themselves)."""
-        full = int(aggregate_row(con, "SELECT coalesce(max(run_id), 0) FROM result_runs WHERE kind = 'full'")[0])
+        hours run adds no pair the minutes it judges do not bring themselves). ``full_run``: the newest full
+        run's id, when the caller has read it."""
+        full = int(aggregate_row(con, "SELECT coalesce(max(run_id), 0) FROM result_runs WHERE kind = 'full'")[0]
+                   if full_run is None else full_run)
         if self._pairs is None or self._pairs[0] != full:
             known = (con.sql("SELECT DISTINCT outlet_id, code FROM result_hours").to_arrow_table()
                      if table_exists(con, "result_hours") else
@@ -353,18 +370,28 @@ class HourJudge:
 
         return self._replay(("hours", marks is None), inputs, build)[0]
 
-    def days_and_events(self, day_hours: pa.Table, event_hours: pa.Table) -> tuple[pa.Table, pa.Table]:
-        """The engine's day rows of ``day_hours`` and exceedance events of ``event_hours`` (stored hour rows)."""
+    def days(self, day_hours: pa.Table) -> pa.Table:
+        """The engine's day rows of ``day_hours`` (stored hour rows)."""
         rules = self.app.rules
         if "operating" not in day_hours.column_names:  # rates.days reads it; the hour rows carry it as status
             day_hours = day_hours.append_column("operating", pc.not_equal(day_hours["status"], "stopped"))
 
         def build(engine: RecordingEngine, given: dict[str, pa.Table]) -> list[ir.Table]:
-            return [day_rows(engine.load(given["day_hours"]), rules), exceedance_events(engine.load(given["event_hours"]))]
+            return [day_rows(engine.load(given["day_hours"]), rules)]
 
-        days, events = self._replay(("days", tuple(day_hours.schema.names)),
-                                    {"day_hours": day_hours, "event_hours": event_hours}, build)
-        return days, events
+        return self._replay(("days", tuple(day_hours.schema.names)), {"day_hours": day_hours}, build)[0]
+
+    def events(self, event_hours: pa.Table) -> pa.Table:
+        """The engine's exceedance events of ``event_hours`` (stored hour rows)."""
+
+        def build(engine: RecordingEngine, given: dict[str, pa.Table]) -> list[ir.Table]:
+            return [exceedance_events(engine.load(given["event_hours"]))]
+
+        return self._replay(("events", tuple(event_hours.schema.names)), {"event_hours": event_hours}, build)[0]
+
+    def days_and_events(self, day_hours: pa.Table, event_hours: pa.Table) -> tuple[pa.Table, pa.Table]:
+        """The engine's day rows of ``day_hours`` and exceedance events of ``event_hours`` (stored hour rows)."""
+        return self.days(day_hours), self.events(event_hours)
 
 
 _JUDGES: dict[int, HourJudge] = {}
@@ -413,13 +440,15 @@ def _update(app: Any, *, settle_after: bool = False, since: datetime | None = No
     without a full run (the demo's streamed hours; the tables are made when missing, and the next update
     without ``since`` is then a full run)."""
     store: Store = app.store
-    last = last_run(store)
+    with store.lock:
+        store.con.complete()
+        last, full_run, runs_last_hour = _state(store.con)
     outlets = app.registry.outlets_table()
-    # a full run made result_hours in the transaction that recorded it (so no table lookup here)
-    full = last is not None and (last["kind"] == "full" or bool(
-        aggregate_row(store.con, "SELECT count(*) FROM result_runs WHERE kind = 'full'")[0]))
+    registry_hash = _registry_hash(outlets)
+    # a full run made the three result tables in the transaction that recorded it (so no table lookup here)
+    full = full_run > 0
     if since is None and (last is None or not full or last["rules_hash"] != rules_digest()[0]
-                          or last["registry_hash"] != _registry_hash(outlets)):
+                          or last["registry_hash"] != registry_hash):
         return rebuild(app, progress)
     started = time.perf_counter()
     since_given = since is not None
@@ -430,7 +459,7 @@ def _update(app: Any, *, settle_after: bool = False, since: datetime | None = No
         con.complete()
         if since is None:
             since = (last or {}).get("data_cut_off") or datetime(1970, 1, 1, tzinfo=UTC)
-        dirty, received = dirty_hours(store, ids, since)
+        dirty, received = dirty_hours(store, ids, since, runs_last_hour=runs_last_hour)
         cut_off = max(since, received) if received is not None else since
         if dirty.num_rows == 0:
             done = ResultsRun(0, "none", 0, 0, 0, 0, time.perf_counter() - started, since, None, None)
@@ -442,22 +471,23 @@ def _update(app: Any, *, settle_after: bool = False, since: datetime | None = No
         first, last_hour = bounds["min"].as_py(), bounds["max"].as_py()
         marks = _marks(app, dirty_ids, last_hour + timedelta(hours=1))
         grid = pa.table({"hour": pc.unique(dirty["hour"])})
-        hours = judge.hours(minutes, registry, marks, grid, judge.known_pairs(con, dirty_ids))
-        register(con, "_ul_hours", hours)
+        hours = judge.hours(minutes, registry, marks, grid, judge.known_pairs(con, dirty_ids, full_run))
         register(con, "_ul_dirty", dirty)
-        hours = con.sql("SELECT h.* FROM _ul_hours AS h SEMI JOIN _ul_dirty AS d "
-                        "ON h.outlet_id = d.outlet_id AND h.hour = d.hour").to_arrow_table()
+        if dirty.num_rows < len(dirty_ids) * grid.num_rows:  # else the judged grid is the dirty pairs
+            register(con, "_ul_hours", hours)
+            hours = con.sql("SELECT h.* FROM _ul_hours AS h SEMI JOIN _ul_dirty AS d "
+                            "ON h.outlet_id = d.outlet_id AND h.hour = d.hour").to_arrow_table()
         columns = _columns_hash(hours)
         if last is not None and since_given is False and last["columns_hash"] != columns:
             return rebuild(app, progress)  # the engine's columns changed (new software): everything anew
-        days = Period(first.date(), last_hour.date() + timedelta(days=1))
-        fingerprint = readings_fingerprint(con, dirty_ids, days, days)
-        digest = input_hash(fingerprint, marks, None, registry)
+        # the minutes this run read (a full run's hash covers its judged context instead)
+        digest = input_hash(minutes_fingerprint(con, minutes), marks, None, registry)
         con.begin()
         try:
             run_id = _next_run_id(con)
             register(con, "_ul_new", _stamp(hours, run_id, False))
-            con.execute("CREATE TABLE IF NOT EXISTS result_hours AS SELECT * FROM _ul_new LIMIT 0")
+            if not full:
+                con.execute("CREATE TABLE IF NOT EXISTS result_hours AS SELECT * FROM _ul_new LIMIT 0")
             # the events of a pollutant change only where a dirty hour was or is exceeded (either kind)
             register(con, "_ul_flags", hours.select(["outlet_id", "code", "legal_exceeded", "ultra_low_exceeded"]))
             affected = con.sql(
@@ -469,10 +499,11 @@ def _update(app: Any, *, settle_after: bool = False, since: datetime | None = No
                         "WHERE r.outlet_id = d.outlet_id AND r.hour = d.hour AND r.hour BETWEEN ? AND ?",
                         [first, last_hour])
             con.execute("INSERT INTO result_hours BY NAME SELECT * FROM _ul_new")
-            days_written, events_written = _refresh_days_and_events(con, judge, dirty, affected, run_id)
+            days_written, events_written = _refresh_days_and_events(con, judge, dirty, affected, run_id,
+                                                                    tables_exist=full)
             done = ResultsRun(run_id, "hours", len(dirty_ids), hours.num_rows, days_written, events_written,
                               time.perf_counter() - started, cut_off, first, last_hour, digest)
-            _record_run(con, done, rules_hash=rules_digest()[0], registry_hash=_registry_hash(outlets),
+            _record_run(con, done, rules_hash=rules_digest()[0], registry_hash=registry_hash,
                         columns_hash=columns, run_at=datetime.now(UTC))
             con.commit()
         except BaseException:
@@ -506,10 +537,11 @@ def _replace_events(con: Any, affected: pa.Table, events: pa.Table, run_id: int)
     con.execute("INSERT INTO result_events BY NAME SELECT * FROM _ul_new_events")
 
 
-def _refresh_days_and_events(con: Any, judge: HourJudge, dirty: pa.Table, affected: pa.Table,
-                             run_id: int) -> tuple[int, int]:
+def _refresh_days_and_events(con: Any, judge: HourJudge, dirty: pa.Table, affected: pa.Table, run_id: int, *,
+                             tables_exist: bool = False) -> tuple[int, int]:
     """Day rows of the dirty (outlet, day) pairs and the events of the ``affected`` (outlet, code) pairs, from
-    the stored hours."""
+    the stored hours. ``tables_exist``: result_days and result_events are there (a full run made them); then
+    no affected pair leaves the events as they are (judging them would replace nothing with nothing)."""
     days = pa.table({"outlet_id": dirty["outlet_id"], "day": pc.cast(dirty["hour"], pa.date32())})
     days = days.group_by(["outlet_id", "day"]).aggregate([])
     register(con, "_ul_days", days)
@@ -519,12 +551,16 @@ def _refresh_days_and_events(con: Any, judge: HourJudge, dirty: pa.Table, affect
     day_hours = con.sql("SELECT h.* EXCLUDE (run_id, settled) FROM result_hours AS h SEMI JOIN _ul_days AS d "
                         "ON h.outlet_id = d.outlet_id AND h.hour::DATE = d.day WHERE h.hour >= ? AND h.hour < ?",
                         params=[low, high]).to_arrow_table()
-    new_days, new_events = judge.days_and_events(day_hours, _event_hours(con, affected))
+    new_days = judge.days(day_hours)
     register(con, "_ul_new_days", _stamp(new_days, run_id, None))
-    con.execute("CREATE TABLE IF NOT EXISTS result_days AS SELECT * FROM _ul_new_days LIMIT 0")
+    if not tables_exist:
+        con.execute("CREATE TABLE IF NOT EXISTS result_days AS SELECT * FROM _ul_new_days LIMIT 0")
     con.execute("DELETE FROM result_days AS r USING _ul_days AS d WHERE r.outlet_id = d.outlet_id AND r.day = d.day "
                 "AND r.day BETWEEN ? AND ?", [bounds["min"].as_py(), bounds["max"].as_py()])
     con.execute("INSERT INTO result_days BY NAME SELECT * FROM _ul_new_days")
+    if affected.num_rows == 0 and tables_exist:
+        return new_days.num_rows, 0
+    new_events = judge.events(_event_hours(con, affected))
     _replace_events(con, affected, new_events, run_id)
     return new_days.num_rows, new_events.num_rows
 
@@ -568,7 +604,7 @@ def _settle(app: Any, progress: Progress = no_progress) -> ResultsRun:
         unregister(con, "_ul_new_days")
         affected = con.sql("SELECT DISTINCT outlet_id, code FROM result_hours AS h SEMI JOIN _ul_ids AS i "
                            "ON h.outlet_id = i.outlet_id").to_arrow_table()
-        _, events = judge.days_and_events(hours.slice(0, 0), _event_hours(con, affected))
+        events = judge.events(_event_hours(con, affected))
         _replace_events(con, affected, events, run_id)
         first, last_hour = _span(hours)
         # the cut-off stays the last run's: other outlets' minutes received since are not in the results yet

@@ -31,7 +31,7 @@ from ultralow.cems.suspect import with_suspect
 from ultralow.cems.validity import classify_minutes
 from ultralow.hj212 import code_tables
 from ultralow.standards.rules import RuleBook, packaged_rules
-from ultralow.standards.selection import outlet_candidates, strictest
+from ultralow.standards.selection import outlet_candidates, ranked_candidates, strictest
 
 HOUR_COLUMNS = (
     "outlet_id", "code", "hour", "utc_offset_min", "valid_minutes", "valid", "status", "invalid_reason",
@@ -80,12 +80,16 @@ def pollutant_names(rules: RuleBook) -> pa.Table:
     return pa.table({"code": pa.array(codes, pa.string()), "pollutant_name": pa.array(names, pa.string())})
 
 
-def _keep(engine: Engine | None, name: str, expr: ir.Table, spark_only: bool = False) -> ir.Table:
+def _keep(engine: Engine | None, name: str, expr: ir.Table, spark_only: bool = False,
+          replay_only: bool = False) -> ir.Table:
     """Materialise ``expr`` on the engine. ``spark_only``: a cut that only Spark needs (it re-plans a view's
     whole lineage on every use; DuckDB does better reading the expression in one query) — and an engine that
     asks for every cut (``Engine.every_cut``: the recording engine of :mod:`ultralow.cems.replay`, which reuses
-    a cut whose inputs did not change)."""
-    if engine is None or (spark_only and engine.name != "spark" and not engine.every_cut):
+    a cut whose inputs did not change). ``replay_only``: a cut only that engine needs (a table of the registry
+    it keeps while the same outlets send)."""
+    if engine is None or (replay_only and not engine.every_cut):
+        return expr
+    if spark_only and engine.name != "spark" and not engine.every_cut:
         return expr
     return engine.materialize(name, expr)
 
@@ -151,8 +155,12 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
     hours = _keep(engine, "measured", hours, spark_only=True)
 
     candidates = _keep(engine, "candidates", outlet_candidates(outlets, limits), spark_only=True)
-    hours = strictest(hours, candidates, float(rules.value("ambient_o2_pct")))
-    hours = _keep(engine, "judged", exceedance.judge(hours, exceedance.fallback_reference(candidates), rules))
+    # the registry's parts of the judgement: kept apart from the hours, so a replay that judges new hours of the
+    # same outlets reuses them (cems.replay) and the per-hour statement stays small
+    ranked = _keep(engine, "ranked", ranked_candidates(candidates), replay_only=True)
+    fallback = _keep(engine, "fallback", exceedance.fallback_reference(candidates), replay_only=True)
+    hours = strictest(hours, candidates, float(rules.value("ambient_o2_pct")), ranked=ranked)
+    hours = _keep(engine, "judged", exceedance.judge(hours, fallback, rules))
     quality_found = _keep(engine, "quality", quality.findings(stats, hours, rules))
     hours = with_suspect(hours, quality_found, rules)
     hours = substitution.substitute(hours, rules, keep=lambda name, expr: _keep(engine, name, expr, spark_only=True),

@@ -105,7 +105,10 @@ class RecordingEngine(Engine):
                 continue
             kept.append(step)
             needed |= {s.name for s in self.steps if s.kind == "create" and f'"{s.name}"' in step.sql}
-        return Plan(kept[::-1], list(self.inputs), self)
+        plan = Plan(kept[::-1], list(self.inputs), self)
+        for index in range(len(plan.steps)):  # parsed now, with the recording's cost, not by the first replay
+            plan.statement(index)
+        return plan
 
 
 @dataclass
@@ -120,6 +123,19 @@ class Plan:
     _last: dict[str, pa.Table] = field(default_factory=dict, repr=False)
     _made: bool = field(default=False, repr=False)
     _reads: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _parsed: dict[int, Any] = field(default_factory=dict, repr=False)
+
+    def statement(self, index: int) -> Any:
+        """Step ``index`` as DuckDB's parsed statement, parsed once: parsing the engine's SQL costs about a
+        third of running it on an hour of data (measured: judged 32 ms from the text, 21 ms from the parsed
+        statement); each execution binds its own copy, so it reads the inputs and tables of its run."""
+        parsed = self._parsed.get(index)
+        if parsed is None:
+            step = self.steps[index]
+            text = f'CREATE OR REPLACE TEMP TABLE "{step.name}" AS {step.sql}' if step.kind == "create" else step.sql
+            (parsed,) = self.engine.con.con.extract_statements(text)
+            self._parsed[index] = parsed
+        return parsed
 
     def reads(self, step: Step) -> set[str]:
         """The input and temporary-table names ``step`` reads, directly or through other steps."""
@@ -171,16 +187,16 @@ class Plan:
         out = []
         self.timings = []
         remade: set[str] = set()
-        for step in self.steps:
+        for index, step in enumerate(self.steps):
             began = time.perf_counter()
             if step.kind == "create":
                 if self._last and not (self.reads(step) & (changed | remade)) and self._made:
                     continue
-                con.execute(f'CREATE OR REPLACE TEMP TABLE "{step.name}" AS {step.sql}')
+                con.execute(self.statement(index))
                 remade.add(step.name)
                 self.timings.append((step.name, time.perf_counter() - began))
                 continue
-            result = con.sql(step.sql).to_arrow_table()
+            result = con.sql(self.statement(index)).to_arrow_table()
             self.timings.append(("guard" if step.guard else "fetch", time.perf_counter() - began))
             if step.schema is not None:
                 result = result.cast(step.schema)

@@ -52,7 +52,7 @@ LIMIT_KINDS = {"legal": "statutory", "ultra_low": "premium"}
 _EXCLUDED = 1e300  # ranks a row out of one kind's arg_min (allowed values are far below it)
 
 
-def strictest(hours: ir.Table, candidates: ir.Table, ambient_o2_pct: float) -> ir.Table:
+def strictest(hours: ir.Table, candidates: ir.Table, ambient_o2_pct: float, ranked: ir.Table | None = None) -> ir.Table:
     """``hours`` (outlet_id, code, hour, o2_pct, …) + the winning row's limit_mg_m3, limit_set, limit_row,
     limit_source, limit_status, limit_basis, limit_o2_ref_pct (nulls where no row applies), and the same for
     the strictest row of each kind: ``legal_*`` (statutory sets: a breach of the law) and ``ultra_low_*``
@@ -60,9 +60,10 @@ def strictest(hours: ir.Table, candidates: ir.Table, ambient_o2_pct: float) -> i
 
     One GROUP BY per hour picks the row with the lowest allowed measured value (``arg_min``); equal values
     are separated by the tie-break rank (a relative nudge of 1e-12 per rank, far below any real difference
-    between limits). ``ambient_o2_pct``: the 21 of formula (1), from ``conversion.toml``.
+    between limits). ``ambient_o2_pct``: the 21 of formula (1), from ``conversion.toml``. ``ranked``:
+    :func:`ranked_candidates` of ``candidates`` when the caller keeps it (a table of the registry, not of the hours).
     """
-    ranked = ranked_candidates(candidates)
+    ranked = ranked_candidates(candidates) if ranked is None else ranked
     day = hours.hour.date()
     keys = hours.select(k_outlet="outlet_id", k_code="code", k_hour="hour", k_day=day, k_o2="o2_pct")
     cand = ranked.select(c_outlet="outlet_id", c_code="pollutant", c_rank="cand_rank", c_limit="limit_mg_m3",
