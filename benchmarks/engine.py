@@ -9,6 +9,10 @@ out of core: DuckDB memory_limit and temp_directory).
 
     .venv/bin/python benchmarks/engine.py [--outlet-years 4 | --values 1e9] [--memory-limit 3GiB]
                                          [--threads 2] [--pandas-outlet-years 0.25] [--dir DIR] [--keep]
+                                         [--profile]
+
+--profile: also print where the pipeline's time goes, stage by stage (each table the engine keeps, and the
+fetches of the results), wall time of each blocking call; it adds no work.
 """
 
 from __future__ import annotations
@@ -21,13 +25,15 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ultralow.cems import Period, duckdb_engine, run, store_readings
+from ultralow.cems import Engine, Period, duckdb_engine, run, store_readings
 from ultralow.standards import packaged_catalog
 
 FACTORS = 8
@@ -107,9 +113,36 @@ def bare_group_by(path: Path, memory_limit: str, temp_dir: Path, threads: int) -
     return elapsed
 
 
+def timed(engine: Engine, stages: list[tuple[str, float]]) -> None:
+    """Record the wall time of every blocking call of ``engine`` (keeps and fetches) in ``stages``."""
+    materialize, to_arrow, scalar = engine.materialize, engine.to_arrow, engine.scalar
+
+    def keep(name: str, expr: ir.Table) -> ir.Table:
+        began = time.perf_counter()
+        out = materialize(name, expr)
+        stages.append((f"keep {name}", time.perf_counter() - began))
+        return out
+
+    def fetch(expr: ir.Table) -> pa.Table:
+        began = time.perf_counter()
+        out = to_arrow(expr)
+        stages.append(("fetch", time.perf_counter() - began))
+        return out
+
+    def fetch_scalar(expr: ir.Scalar) -> Any:
+        began = time.perf_counter()
+        out = scalar(expr)
+        stages.append(("fetch", time.perf_counter() - began))
+        return out
+
+    engine.materialize, engine.to_arrow, engine.scalar = keep, fetch, fetch_scalar  # type: ignore[method-assign]
+
+
 def pipeline(path: Path, outlets: int, period: Period, memory_limit: str, temp_dir: Path,
-             threads: int) -> tuple[float, dict[str, int]]:
+             threads: int, stages: list[tuple[str, float]] | None = None) -> tuple[float, dict[str, int]]:
     engine = duckdb_engine(path, memory_limit=memory_limit, temp_directory=temp_dir, threads=threads)
+    if stages is not None:
+        timed(engine, stages)
     started = time.perf_counter()
     result = run(store_readings(engine), engine.load(outlets_table(outlets)), engine.load(packaged_catalog().table()),
                  None, period, engine=engine)
@@ -166,6 +199,7 @@ def main() -> None:
     parser.add_argument("--pandas-outlet-years", type=float, default=0.25)
     parser.add_argument("--dir", default=None, help="working directory (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the generated store")
+    parser.add_argument("--profile", action="store_true", help="print the pipeline's time stage by stage")
     args = parser.parse_args()
 
     per_outlet = FACTORS * MINUTES_PER_YEAR
@@ -181,14 +215,25 @@ def main() -> None:
         seconds = generate(store, outlets, MINUTES_PER_YEAR, args.memory_limit, args.threads)
         print(f"generated in {seconds:.1f} s ({store.stat().st_size / 2**30:.2f} GiB on disk)")
 
+    load = os.getloadavg()[0]
     group_by_s = bare_group_by(store, args.memory_limit, spill, args.threads)
-    print(f"baseline bare DuckDB hourly GROUP BY: {group_by_s:.2f} s = {values / group_by_s:,.0f} values/s")
+    print(f"baseline bare DuckDB hourly GROUP BY: {group_by_s:.2f} s = {values / group_by_s:,.0f} values/s "
+          f"(load at start {load:.2f})")
 
     period = Period(dt.date(YEAR, 1, 1), dt.date(YEAR + 1, 1, 1))
-    pipeline_s, counts = pipeline(store, outlets, period, args.memory_limit, spill, args.threads)
+    stages: list[tuple[str, float]] | None = [] if args.profile else None
+    load = os.getloadavg()[0]
+    pipeline_s, counts = pipeline(store, outlets, period, args.memory_limit, spill, args.threads, stages)
     rss = peak_rss_gib()
     print(f"pipeline (whole compliance run): {pipeline_s:.2f} s = {values / pipeline_s:,.0f} values/s; "
-          f"rows out: {counts}")
+          f"rows out: {counts} (load at start {load:.2f})")
+    if stages is not None:
+        merged: dict[str, float] = {}
+        for name, seconds in stages:
+            merged[name] = merged.get(name, 0.0) + seconds
+        rest = pipeline_s - sum(merged.values())
+        for name, seconds in [*merged.items(), ("building expressions (Python)", rest)]:
+            print(f"  {name:32s} {seconds:7.2f} s  {100 * seconds / pipeline_s:5.1f} %")
     print(f"peak RSS after the pipeline: {rss:.2f} GiB")
 
     pandas_s, pandas_rows = pandas_baseline(store, args.pandas_outlet_years)

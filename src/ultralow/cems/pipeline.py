@@ -135,7 +135,7 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
         minutes = marks_mod.minutes_marked_invalid(minutes, marked)
     else:
         minutes = minutes.mutate(marked_invalid=ibis.literal(False))
-    stats = _keep(engine, "hourly", hourly.aggregate(minutes, rules))
+    stats = _keep(engine, "hourly", hourly.aggregate(minutes, rules, marked=invalidating))
 
     core = _keep(engine, "core", hourly.with_derived_nox(stats, rules), spark_only=True)
     grid = hourly.pollutant_grid(core, outlets, hour_grid, rules, None if pairs is None else load(pairs))
