@@ -49,6 +49,11 @@ HOUR_COLUMNS = (
     "pollutant_name",
 )
 
+# the judged hours' columns that later steps read: the output's, and those of the quality findings, the suspect
+# policy and the substitution
+JUDGED_COLUMNS = frozenset({*HOUR_COLUMNS, "raw_mean", "operating", "stopped", "emission_valid", "n_records",
+                            "n_calibration", "out_of_control", "o2_valid"})
+
 
 @dataclass
 class ComplianceResult:
@@ -152,7 +157,9 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
 
     candidates = _keep(engine, "candidates", outlet_candidates(outlets, limits), spark_only=True)
     hours = strictest(hours, candidates, float(rules.value("ambient_o2_pct")))
-    hours = _keep(engine, "judged", exceedance.judge(hours, exceedance.fallback_reference(candidates), rules))
+    hours = exceedance.judge(hours, exceedance.fallback_reference(candidates), rules)
+    # kept narrow: only what the later steps read (the judged table is written once and read several times)
+    hours = _keep(engine, "judged", hours.select(*[c for c in hours.columns if c in JUDGED_COLUMNS]))
     quality_found = _keep(engine, "quality", quality.findings(stats, hours, rules))
     hours = with_suspect(hours, quality_found, rules)
     hours = substitution.substitute(hours, rules, keep=lambda name, expr: _keep(engine, name, expr, spark_only=True),
