@@ -52,12 +52,15 @@ FLAG_COUNTS = (("n_stopped", "stopped_flags"), ("n_calibration", "calibration_fl
                ("n_manual", "manual_flags"))
 
 
-def aggregate(minutes: ir.Table, rules: RuleBook, marked: bool = True) -> ir.Table:
+def aggregate(minutes: ir.Table, rules: RuleBook, marked: bool = True, unmarked: ir.Table | None = None) -> ir.Table:
     """Clock-hour statistics of classified minutes (see :func:`validity.classify_minutes`); ``minutes``
     must carry ``marked_invalid``. ``marked`` False: no minute is marked invalid (``n_marked`` is 0).
+    ``unmarked``: the same minutes before the marks were applied, if at hand (the counts by flag do not need
+    the marks).
 
     Two GROUP BYs joined on the hour: every minute for the counts and means that N minutes enter (one pass
-    over the minutes, values summed in their order), the non-N minutes alone for the counts by flag rule.
+    over the minutes, values summed in their order), the non-N minutes alone for their number (n_n is the
+    rest) and the counts by flag rule.
     """
     m = minutes
     valid = m.valid & ~m.marked_invalid if marked else m.valid
@@ -81,7 +84,6 @@ def aggregate(minutes: ir.Table, rules: RuleBook, marked: bool = True) -> ir.Tab
     on_all = [(name, rule) for name, rule in FLAG_COUNTS if (name, rule) not in on_rare]
     stats = m.group_by(keys(m)).agg(
         n_records=m.count(),
-        n_n=count(m.is_n),
         valid_minutes=count(valid),
         mean_valid=ibis.ifelse(valid, m.value, ibis.null(float)).mean(),
         # every value received except calibration gas (flag C), marks not applied: the raw view of the hour
@@ -99,14 +101,15 @@ def aggregate(minutes: ir.Table, rules: RuleBook, marked: bool = True) -> ir.Tab
     )
     if not marked:
         stats = stats.mutate(n_marked=ibis.literal(0, "int64"))
-    if on_rare:
-        # not is_n, written on the flag itself so that the scan can apply it
-        other = m.filter(m.flag.isnull() | ~m.flag.isin(sorted(valid_flags)))
-        rare = other.group_by(keys(other)).agg(**{name: count(flagged(other, rule)) for name, rule in on_rare})
-        rare = rare.rename(r_outlet="outlet_id", r_code="code", r_hour="hour")
-        j = stats.left_join(rare, [stats.outlet_id == rare.r_outlet, stats.code == rare.r_code,
-                                   stats.hour == rare.r_hour])
-        stats = j.drop("r_outlet", "r_code", "r_hour").mutate(**{name: j[name].fill_null(0) for name, _ in on_rare})
+    # not is_n, written on the flag itself so that the scan can apply it
+    src = m if unmarked is None else unmarked
+    other = src.filter(src.flag.isnull() | ~src.flag.isin(sorted(valid_flags)))
+    rare = other.group_by(keys(other)).agg(n_other=other.count(),
+                                           **{name: count(flagged(other, rule)) for name, rule in on_rare})
+    rare = rare.rename(r_outlet="outlet_id", r_code="code", r_hour="hour")
+    j = stats.left_join(rare, [stats.outlet_id == rare.r_outlet, stats.code == rare.r_code, stats.hour == rare.r_hour])
+    stats = j.drop("r_outlet", "r_code", "r_hour").mutate(
+        n_n=j.n_records - j.n_other.fill_null(0), **{name: j[name].fill_null(0) for name, _ in on_rare})
     return stats.select(*STATS_COLUMNS).cast(KEY_SCHEMA)
 
 

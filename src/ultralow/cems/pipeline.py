@@ -125,7 +125,7 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
         marks = load(marks_mod.empty_marks())
     marked = marks_mod.with_policy(marks, policy)
 
-    minutes = classify_minutes(hourly.period_minutes(readings, context), rules)
+    classified = minutes = classify_minutes(hourly.period_minutes(readings, context), rules)
     any_marks, invalidating, out_of_control = True, True, True
     if engine is not None:  # skip the interval joins when there is no mark at all (the common case)
         counts = engine.to_arrow(marked.aggregate(
@@ -140,7 +140,8 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
         minutes = marks_mod.minutes_marked_invalid(minutes, marked)
     else:
         minutes = minutes.mutate(marked_invalid=ibis.literal(False))
-    stats = _keep(engine, "hourly", hourly.aggregate(minutes, rules, marked=invalidating))
+    stats = _keep(engine, "hourly", hourly.aggregate(minutes, rules, marked=invalidating,
+                                                          unmarked=classified))
 
     core = _keep(engine, "core", hourly.with_derived_nox(stats, rules), spark_only=True)
     grid = hourly.pollutant_grid(core, outlets, hour_grid, rules, None if pairs is None else load(pairs))
