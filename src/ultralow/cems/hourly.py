@@ -13,7 +13,7 @@ import ibis.expr.types as ir
 
 from ultralow.cems import conversion
 from ultralow.cems.period import Period
-from ultralow.cems.validity import hour_is_valid
+from ultralow.cems.validity import has_flag, hour_is_valid
 from ultralow.standards.rules import RuleBook
 
 # nullable key types after the aggregation: the store's NOT NULL keys would otherwise clash in unions
@@ -69,7 +69,7 @@ def aggregate(minutes: ir.Table, rules: RuleBook, marked: bool = True, unmarked:
     valid_flags = set(flags["minute_valid_flags"].value)
 
     def flagged(t: ir.Table, rule: str) -> ir.BooleanValue:
-        return t.flag.isin(list(flags[rule].value)).fill_null(False)
+        return has_flag(t.flag, list(flags[rule].value))
 
     zero_band = float(rules.value("zero_band_mg_m3"))
 
