@@ -3,12 +3,17 @@ in the same run: a bare DuckDB hourly GROUP BY over the same rows, and a straigh
 implementation of the hourly judgement (valid minutes, hourly means, 45-minute rule, O2 correction,
 exceedance) on a subset, scaled by rows.
 
-Prints minute values per second for each, the ratio pipeline / GROUP BY (target <= 3) and the speed-up
+Prints minute values per second for each, the ratio pipeline / GROUP BY (target <= 3; also as a ratio of the
+process's CPU time, steadier on a machine shared with other work) and the speed-up
 over pandas (target >= 10), and the process's peak RSS after the pipeline (target < 4 GiB at 1e9 values,
 out of core: DuckDB memory_limit and temp_directory).
 
     .venv/bin/python benchmarks/engine.py [--outlet-years 4 | --values 1e9] [--memory-limit 3GiB]
                                          [--threads 2] [--pandas-outlet-years 0.25] [--dir DIR] [--keep]
+                                         [--profile]
+
+--profile: also print where the pipeline's time goes, stage by stage (each table the engine keeps, and the
+fetches of the results), wall and CPU time of each blocking call; it adds no work.
 """
 
 from __future__ import annotations
@@ -21,13 +26,15 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ultralow.cems import Period, duckdb_engine, run, store_readings
+from ultralow.cems import Engine, Period, duckdb_engine, run, store_readings
 from ultralow.standards import packaged_catalog
 
 FACTORS = 8
@@ -95,29 +102,57 @@ def outlets_table(outlets: int) -> pa.Table:
     })
 
 
-def bare_group_by(path: Path, memory_limit: str, temp_dir: Path, threads: int) -> float:
+def bare_group_by(path: Path, memory_limit: str, temp_dir: Path, threads: int) -> tuple[float, float]:
     con = duckdb.connect(str(path), read_only=True, config={
         "memory_limit": memory_limit, "temp_directory": str(temp_dir), "threads": threads,
         "preserve_insertion_order": False})
     con.execute(NO_PROGRESS_BAR).fetchall()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     con.execute(GROUP_BY)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     con.close()
-    return elapsed
+    return elapsed, cpu
+
+
+Stages = list[tuple[str, float, float]]
+
+
+def timed(engine: Engine, stages: Stages) -> None:
+    """Record the wall and CPU time (all threads of the process) of every blocking call of ``engine`` (keeps
+    and fetches) in ``stages``: CPU time compares variants on a machine shared with other work."""
+    materialize, to_arrow, scalar = engine.materialize, engine.to_arrow, engine.scalar
+
+    def clocked(name: str, call: Any, expr: Any) -> Any:
+        wall, cpu = time.perf_counter(), time.process_time()
+        out = call(expr)
+        stages.append((name, time.perf_counter() - wall, time.process_time() - cpu))
+        return out
+
+    def keep(name: str, expr: ir.Table) -> ir.Table:
+        return clocked(f"keep {name}", lambda e: materialize(name, e), expr)
+
+    def fetch(expr: ir.Table) -> pa.Table:
+        return clocked("fetch", to_arrow, expr)
+
+    def fetch_scalar(expr: ir.Scalar) -> Any:
+        return clocked("fetch", scalar, expr)
+
+    engine.materialize, engine.to_arrow, engine.scalar = keep, fetch, fetch_scalar
 
 
 def pipeline(path: Path, outlets: int, period: Period, memory_limit: str, temp_dir: Path,
-             threads: int) -> tuple[float, dict[str, int]]:
+             threads: int, stages: Stages | None = None) -> tuple[float, float, dict[str, int]]:
     engine = duckdb_engine(path, memory_limit=memory_limit, temp_directory=temp_dir, threads=threads)
-    started = time.perf_counter()
+    if stages is not None:
+        timed(engine, stages)
+    started, cpu = time.perf_counter(), time.process_time()
     result = run(store_readings(engine), engine.load(outlets_table(outlets)), engine.load(packaged_catalog().table()),
                  None, period, engine=engine)
     counts = {name: engine.to_arrow(expr).num_rows for name, expr in result.tables().items() if name != "hours"}
     counts["hours"] = int(engine.scalar(result.hours.count()))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     engine.close()
-    return elapsed, counts
+    return elapsed, cpu, counts
 
 
 def pandas_judgement(df: pd.DataFrame) -> pd.DataFrame:
@@ -166,6 +201,7 @@ def main() -> None:
     parser.add_argument("--pandas-outlet-years", type=float, default=0.25)
     parser.add_argument("--dir", default=None, help="working directory (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the generated store")
+    parser.add_argument("--profile", action="store_true", help="print the pipeline's time stage by stage")
     args = parser.parse_args()
 
     per_outlet = FACTORS * MINUTES_PER_YEAR
@@ -181,21 +217,36 @@ def main() -> None:
         seconds = generate(store, outlets, MINUTES_PER_YEAR, args.memory_limit, args.threads)
         print(f"generated in {seconds:.1f} s ({store.stat().st_size / 2**30:.2f} GiB on disk)")
 
-    group_by_s = bare_group_by(store, args.memory_limit, spill, args.threads)
-    print(f"baseline bare DuckDB hourly GROUP BY: {group_by_s:.2f} s = {values / group_by_s:,.0f} values/s")
+    load = os.getloadavg()[0]
+    group_by_s, group_by_cpu = bare_group_by(store, args.memory_limit, spill, args.threads)
+    print(f"baseline bare DuckDB hourly GROUP BY: {group_by_s:.2f} s = {values / group_by_s:,.0f} values/s, "
+          f"CPU {group_by_cpu:.2f} s (load at start {load:.2f})")
 
     period = Period(dt.date(YEAR, 1, 1), dt.date(YEAR + 1, 1, 1))
-    pipeline_s, counts = pipeline(store, outlets, period, args.memory_limit, spill, args.threads)
+    stages: Stages | None = [] if args.profile else None
+    load = os.getloadavg()[0]
+    pipeline_s, pipeline_cpu, counts = pipeline(store, outlets, period, args.memory_limit, spill, args.threads, stages)
     rss = peak_rss_gib()
-    print(f"pipeline (whole compliance run): {pipeline_s:.2f} s = {values / pipeline_s:,.0f} values/s; "
-          f"rows out: {counts}")
+    print(f"pipeline (whole compliance run): {pipeline_s:.2f} s = {values / pipeline_s:,.0f} values/s, CPU "
+          f"{pipeline_cpu:.2f} s; rows out: {counts} (load at start {load:.2f})")
+    if stages is not None:
+        merged: dict[str, tuple[float, float]] = {}
+        for name, wall, used in stages:
+            before = merged.get(name, (0.0, 0.0))
+            merged[name] = (before[0] + wall, before[1] + used)
+        rest = (pipeline_s - sum(w for w, _ in merged.values()), pipeline_cpu - sum(c for _, c in merged.values()))
+        print(f"  {'stage':32s} {'wall':>8s} {'share':>7s} {'CPU':>8s}")
+        for name, (wall, used) in [*merged.items(), ("building expressions (Python)", rest)]:
+            print(f"  {name:32s} {wall:6.2f} s {100 * wall / pipeline_s:5.1f} % {used:6.2f} s")
+        print(f"  {'total':32s} {pipeline_s:6.2f} s {100.0:5.1f} % {pipeline_cpu:6.2f} s")
     print(f"peak RSS after the pipeline: {rss:.2f} GiB")
 
     pandas_s, pandas_rows = pandas_baseline(store, args.pandas_outlet_years)
     pandas_rate = pandas_rows / pandas_s
     print(f"baseline pandas (hourly judgement only, {pandas_rows:,} values, scaled by rows): {pandas_s:.2f} s = "
           f"{pandas_rate:,.0f} values/s")
-    print(f"ratio pipeline / bare GROUP BY: {pipeline_s / group_by_s:.2f} (target <= 3)")
+    print(f"ratio pipeline / bare GROUP BY: {pipeline_s / group_by_s:.2f} (target <= 3); CPU time ratio "
+          f"{pipeline_cpu / group_by_cpu:.2f}")
     print(f"speed-up over pandas: {(values / pipeline_s) / pandas_rate:.1f}x (target >= 10)")
     if not args.keep and not args.dir:
         shutil.rmtree(work, ignore_errors=True)

@@ -13,7 +13,7 @@ import ibis.expr.types as ir
 
 from ultralow.cems import conversion
 from ultralow.cems.period import Period
-from ultralow.cems.validity import hour_is_valid
+from ultralow.cems.validity import has_flag, hour_is_valid
 from ultralow.standards.rules import RuleBook
 
 # nullable key types after the aggregation: the store's NOT NULL keys would otherwise clash in unions
@@ -29,6 +29,11 @@ CORE_SCHEMA = ibis.schema({
 REASON_COUNTS = ("n_stopped", "n_calibration", "n_fault", "n_maintenance", "n_comms", "n_manual", "n_over_range",
                  "n_marked", "n_implausible")
 CORE_COLUMNS = tuple(CORE_SCHEMA.names)
+# the columns of :func:`aggregate`, in order
+STATS_COLUMNS = ("outlet_id", "code", "hour", "n_records", "n_n", "n_stopped", "n_calibration", "n_over_range",
+                 "valid_minutes", "mean_valid", "raw_mean", "n_fault", "n_maintenance", "n_comms", "n_manual",
+                 "n_marked", "n_min", "n_max", "n_mean", "n_std", "n_implausible", "implausible_min",
+                 "implausible_max", "n_zero")
 
 
 def period_minutes(readings: ir.Table, period: Period) -> ir.Table:
@@ -39,37 +44,51 @@ def period_minutes(readings: ir.Table, period: Period) -> ir.Table:
     ).select("outlet_id", "code", "data_time", "value", "flag")
 
 
-def aggregate(minutes: ir.Table, rules: RuleBook) -> ir.Table:
+# minute counts by flag rule: a flag outside ``minute_valid_flags`` is never an N minute, so these are
+# counted over the non-N minutes only (a second, small GROUP BY) instead of on every minute
+FLAG_COUNTS = (("n_stopped", "stopped_flags"), ("n_calibration", "calibration_flags"),
+               ("n_over_range", "over_range_flags"), ("n_fault", "fault_flags"),
+               ("n_maintenance", "maintenance_flags"), ("n_comms", "communication_flags"),
+               ("n_manual", "manual_flags"))
+
+
+def aggregate(minutes: ir.Table, rules: RuleBook, marked: bool = True, unmarked: ir.Table | None = None) -> ir.Table:
     """Clock-hour statistics of classified minutes (see :func:`validity.classify_minutes`); ``minutes``
-    must carry ``marked_invalid``."""
+    must carry ``marked_invalid``. ``marked`` False: no minute is marked invalid (``n_marked`` is 0).
+    ``unmarked``: the same minutes before the marks were applied, if at hand (the counts by flag do not need
+    the marks).
+
+    Two GROUP BYs joined on the hour: every minute for the counts and means that N minutes enter (one pass
+    over the minutes, values summed in their order), the non-N minutes alone for their number (n_n is the
+    rest) and the counts by flag rule.
+    """
     m = minutes
-    valid = m.valid & ~m.marked_invalid
+    valid = m.valid & ~m.marked_invalid if marked else m.valid
     n_value = ibis.ifelse(m.is_n, m.value, ibis.null(float))
     flags = rules.validity
+    valid_flags = set(flags["minute_valid_flags"].value)
 
-    def flagged(rule: str) -> ir.BooleanValue:
-        return m.flag.isin(list(flags[rule].value)).fill_null(False)
+    def flagged(t: ir.Table, rule: str) -> ir.BooleanValue:
+        return has_flag(t.flag, list(flags[rule].value))
 
     zero_band = float(rules.value("zero_band_mg_m3"))
 
     def count(cond: ir.BooleanValue) -> ir.IntegerScalar:
         return ibis.ifelse(cond, 1, 0).sum()
 
-    stats = m.group_by(["outlet_id", "code", m.data_time.truncate("h").name("hour")]).agg(
+    def keys(t: ir.Table) -> list[ir.Value]:
+        return [t.outlet_id, t.code, t.data_time.truncate("h").name("hour")]
+
+    # a rule sharing a flag with minute_valid_flags would count N minutes: counted on every minute then
+    on_rare = [(name, rule) for name, rule in FLAG_COUNTS if not valid_flags & set(flags[rule].value)]
+    on_all = [(name, rule) for name, rule in FLAG_COUNTS if (name, rule) not in on_rare]
+    stats = m.group_by(keys(m)).agg(
         n_records=m.count(),
-        n_n=count(m.is_n),
-        n_stopped=count(m.is_stopped),
-        n_calibration=count(m.is_calibration),
-        n_over_range=count(m.is_over_range),
         valid_minutes=count(valid),
         mean_valid=ibis.ifelse(valid, m.value, ibis.null(float)).mean(),
         # every value received except calibration gas (flag C), marks not applied: the raw view of the hour
         raw_mean=ibis.ifelse(m.is_calibration, ibis.null(float), m.value).mean(),
-        n_fault=count(flagged("fault_flags")),
-        n_maintenance=count(flagged("maintenance_flags")),
-        n_comms=count(flagged("communication_flags")),
-        n_manual=count(flagged("manual_flags")),
-        n_marked=count(m.marked_invalid),
+        **({"n_marked": count(m.marked_invalid)} if marked else {}),
         n_min=n_value.min(),
         n_max=n_value.max(),
         n_mean=n_value.mean(),
@@ -78,8 +97,20 @@ def aggregate(minutes: ir.Table, rules: RuleBook) -> ir.Table:
         implausible_min=ibis.ifelse(m.is_plausible, ibis.null(float), m.value).min(),
         implausible_max=ibis.ifelse(m.is_plausible, ibis.null(float), m.value).max(),
         n_zero=count(m.is_n & (m.value <= zero_band)),
+        **{name: count(flagged(m, rule)) for name, rule in on_all},
     )
-    return stats.cast(KEY_SCHEMA)
+    if not marked:
+        stats = stats.mutate(n_marked=ibis.literal(0, "int64"))
+    # not is_n, written on the flag itself so that the scan can apply it
+    src = m if unmarked is None else unmarked
+    other = src.filter(src.flag.isnull() | ~src.flag.isin(sorted(valid_flags)))
+    rare = other.group_by(keys(other)).agg(n_other=other.count(),
+                                           **{name: count(flagged(other, rule)) for name, rule in on_rare})
+    rare = rare.rename(r_outlet="outlet_id", r_code="code", r_hour="hour")
+    j = stats.left_join(rare, [stats.outlet_id == rare.r_outlet, stats.code == rare.r_code, stats.hour == rare.r_hour])
+    stats = j.drop("r_outlet", "r_code", "r_hour").mutate(
+        n_n=j.n_records - j.n_other.fill_null(0), **{name: j[name].fill_null(0) for name, _ in on_rare})
+    return stats.select(*STATS_COLUMNS).cast(KEY_SCHEMA)
 
 
 def with_derived_nox(core: ir.Table, rules: RuleBook) -> ir.Table:

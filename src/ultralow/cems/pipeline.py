@@ -49,6 +49,11 @@ HOUR_COLUMNS = (
     "pollutant_name",
 )
 
+# the judged hours' columns that later steps read: the output's, and those of the quality findings, the suspect
+# policy and the substitution
+JUDGED_COLUMNS = frozenset({*HOUR_COLUMNS, "raw_mean", "operating", "stopped", "emission_valid", "n_records",
+                            "n_calibration", "out_of_control", "o2_valid"})
+
 
 @dataclass
 class ComplianceResult:
@@ -124,7 +129,7 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
         marks = load(marks_mod.empty_marks())
     marked = marks_mod.with_policy(marks, policy)
 
-    minutes = classify_minutes(hourly.period_minutes(readings, context), rules)
+    classified = minutes = classify_minutes(hourly.period_minutes(readings, context), rules)
     any_marks, invalidating, out_of_control = True, True, True
     if engine is not None:  # skip the interval joins when there is no mark at all (the common case)
         counts = engine.to_arrow(marked.aggregate(
@@ -139,7 +144,8 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
         minutes = marks_mod.minutes_marked_invalid(minutes, marked)
     else:
         minutes = minutes.mutate(marked_invalid=ibis.literal(False))
-    stats = _keep(engine, "hourly", hourly.aggregate(minutes, rules))
+    stats = _keep(engine, "hourly", hourly.aggregate(minutes, rules, marked=invalidating,
+                                                          unmarked=classified))
 
     core = _keep(engine, "core", hourly.with_derived_nox(stats, rules), spark_only=True)
     grid = hourly.pollutant_grid(core, outlets, hour_grid, rules, None if pairs is None else load(pairs))
@@ -160,7 +166,9 @@ def run(readings: ir.Table, outlets: ir.Table, limits: ir.Table, marks: ir.Table
     ranked = _keep(engine, "ranked", ranked_candidates(candidates), replay_only=True)
     fallback = _keep(engine, "fallback", exceedance.fallback_reference(candidates), replay_only=True)
     hours = strictest(hours, candidates, float(rules.value("ambient_o2_pct")), ranked=ranked)
-    hours = _keep(engine, "judged", exceedance.judge(hours, fallback, rules))
+    hours = exceedance.judge(hours, fallback, rules)
+    # kept narrow: only what the later steps read (the judged table is written once and read several times)
+    hours = _keep(engine, "judged", hours.select(*[c for c in hours.columns if c in JUDGED_COLUMNS]))
     quality_found = _keep(engine, "quality", quality.findings(stats, hours, rules))
     hours = with_suspect(hours, quality_found, rules)
     hours = substitution.substitute(hours, rules, keep=lambda name, expr: _keep(engine, name, expr, spark_only=True),

@@ -37,16 +37,22 @@ def plausible(code: ir.StringValue, value: ir.FloatingValue, rules: RuleBook) ->
     return value.notnull() & checks
 
 
+def has_flag(flag: ir.StringValue, flags: list[str]) -> ir.BooleanValue:
+    """``flag`` is one of ``flags``; false (never null) for a missing flag. Written as a conjunction rather
+    than a null fill: DuckDB drops the null test where the column's statistics have no null."""
+    return flag.notnull() & flag.isin(flags)
+
+
 def classify_minutes(minutes: ir.Table, rules: RuleBook) -> ir.Table:
     """Add is_n, is_stopped, is_calibration, is_over_range, is_plausible and valid (before marks)."""
     flags = rules.validity
-    is_n = minutes.flag.isin(list(flags["minute_valid_flags"].value)).fill_null(False)
+    is_n = has_flag(minutes.flag, list(flags["minute_valid_flags"].value))
     ok = plausible(minutes.code, minutes.value, rules)
     return minutes.mutate(
         is_n=is_n,
-        is_stopped=minutes.flag.isin(list(flags["stopped_flags"].value)).fill_null(False),
-        is_calibration=minutes.flag.isin(list(flags["calibration_flags"].value)).fill_null(False),
-        is_over_range=minutes.flag.isin(list(flags["over_range_flags"].value)).fill_null(False),
+        is_stopped=has_flag(minutes.flag, list(flags["stopped_flags"].value)),
+        is_calibration=has_flag(minutes.flag, list(flags["calibration_flags"].value)),
+        is_over_range=has_flag(minutes.flag, list(flags["over_range_flags"].value)),
         is_plausible=ok,
         valid=is_n & ok,
     )
