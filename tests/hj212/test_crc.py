@@ -71,6 +71,15 @@ def test_vectorised_crc_equals_the_standard_loop(data: bytes) -> None:
     assert crc_hj212_reference(data) == expected
 
 
+def test_every_length_across_the_int_fold_and_numpy_paths() -> None:
+    # segments up to 512 bytes are folded as one Python int, longer ones with NumPy: every length on
+    # both sides of that bound, with bytes of every value and with all bits set
+    for n in range(0, 600):
+        data = bytes((i * 151 + n * 7) % 256 for i in range(n))
+        assert crc_hj212(data) == hj212_by_the_standard(data), n
+        assert crc_hj212(b"\xff" * n) == hj212_by_the_standard(b"\xff" * n), n
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.binary(max_size=1500), max_size=12))
 def test_batch_crc_equals_one_by_one(segments: list[bytes]) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from ultralow.receiver.limits import ReceiverLimits
@@ -24,3 +27,12 @@ def test_each_worker_enforces_its_share_rounded_up() -> None:
 def test_a_pool_has_at_least_two_workers() -> None:
     with pytest.raises(ValueError, match="at least 2"):
         WorkerPool(None, "127.0.0.1", 0, ReceiverLimits(), None, 1)  # type: ignore[arg-type]
+
+
+def test_a_worker_process_pays_the_first_batchs_imports_before_it_serves() -> None:
+    # a spawned worker imports this module, not the CLI: pyarrow's first conversion of a NumPy array
+    # would import pandas inside the first batch (about 200 ms of every logger's first acknowledgement)
+    code = ("import sys; import ultralow.receiver.pool as pool; before = 'pandas' in sys.modules; "
+            "pool.warm_up(); print(before, 'pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["False", "True"]

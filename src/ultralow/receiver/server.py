@@ -18,7 +18,7 @@ from typing import Any
 
 from ultralow.hj212 import Packet
 from ultralow.ingest import Outcome, Pipeline, Received
-from ultralow.ingest.prepared import check
+from ultralow.ingest.prepared import check, warm_up
 from ultralow.receiver.access import Authenticator, Backoff, Backoffs
 from ultralow.receiver.connection import LoggerConnection
 from ultralow.receiver.events import EventLog
@@ -114,6 +114,7 @@ class Receiver:
     # -- service life cycle ----------------------------------------------------------------------
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
+        warm_up()  # before the GC freeze: what it imports is frozen with the rest
         self._tuning.apply(self.limits)
         self._writer = self._new_writer(loop)
         self._server = await loop.create_server(
