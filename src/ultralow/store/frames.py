@@ -55,21 +55,6 @@ class FrameRow:
     data_time: datetime | None = None  # the packet's DataTime, plant-local (naive)
 
 
-# How a resent frame is found again: by MN and QN, or by MN and DataTime when it has no QN (2005 devices).
-FrameKey = tuple[str, str, object, bytes]
-
-
-def frame_key(frame: FrameRow) -> FrameKey | None:
-    """The identity of a frame's transmission, or None when it has neither QN nor DataTime."""
-    if frame.mn is None:
-        return None
-    if frame.qn:
-        return ("qn", frame.mn, frame.qn, frame.raw)
-    if frame.data_time is not None:
-        return ("dt", frame.mn, frame.data_time, frame.raw)
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class QuarantineRow:
     received_at: datetime
@@ -80,69 +65,12 @@ class QuarantineRow:
     raw: bytes
 
 
-def find_stored_frames(con: duckdb.DuckDBPyConnection, frames: Sequence[FrameRow]) -> dict[FrameKey, int]:
-    """Frames already stored with the same bytes and the same MN and QN (or MN and DataTime when they have
-    no QN): key -> frame_id. The scan is limited to the batch's QN or DataTime range (zone maps)."""
-    found: dict[FrameKey, int] = {}
-    by_qn = [f for f in frames if f.mn is not None and f.qn]
-    if by_qn:
-        keys = pa.table({"mn": [f.mn for f in by_qn], "qn": [f.qn for f in by_qn]})
-        register(con, "_ul_frame_keys", keys)
-        try:
-            rows = con.execute(
-                """SELECT f.mn, f.qn, f.raw, min(f.frame_id)
-                   FROM raw_frames AS f SEMI JOIN _ul_frame_keys AS k ON f.mn = k.mn AND f.qn = k.qn
-                   WHERE f.qn BETWEEN ? AND ?
-                   GROUP BY ALL""",
-                [min(f.qn for f in by_qn if f.qn), max(f.qn for f in by_qn if f.qn)],
-            ).fetchall()
-        finally:
-            unregister(con, "_ul_frame_keys")
-        found.update({("qn", mn, qn, bytes(raw)): int(frame_id) for mn, qn, raw, frame_id in rows})
-    by_time = [f for f in frames if f.mn is not None and not f.qn and f.data_time is not None]
-    if by_time:
-        keys = pa.table({"mn": [f.mn for f in by_time],
-                         "data_time": pa.array([f.data_time for f in by_time], pa.timestamp("us"))})
-        register(con, "_ul_frame_keys", keys)
-        try:
-            rows = con.execute(
-                """SELECT f.mn, f.data_time, f.raw, min(f.frame_id)
-                   FROM raw_frames AS f SEMI JOIN _ul_frame_keys AS k ON f.mn = k.mn AND f.data_time = k.data_time
-                   WHERE (f.qn IS NULL OR f.qn = '') AND f.data_time BETWEEN ? AND ?
-                   GROUP BY ALL""",
-                [min(f.data_time for f in by_time if f.data_time), max(f.data_time for f in by_time if f.data_time)],
-            ).fetchall()
-        finally:
-            unregister(con, "_ul_frame_keys")
-        found.update({("dt", mn, when, bytes(raw)): int(frame_id) for mn, when, raw, frame_id in rows})
-    return found
-
-
 def append_frames(con: duckdb.DuckDBPyConnection, first_id: int, frames: Sequence[FrameRow]) -> list[int]:
-    """Append frames with ids from ``first_id``; returns the ids in order."""
-    ids = list(range(first_id, first_id + len(frames)))
-    if not frames:
-        return ids
-    table = pa.table(
-        {
-            "frame_id": pa.array(ids, pa.int64()),
-            "received_at": timestamp_array([f.received_at for f in frames]),
-            "peer": pa.array([f.peer for f in frames], pa.string()),
-            "mn": pa.array([f.mn for f in frames], pa.string()),
-            "cn": pa.array([f.cn for f in frames], pa.string()),
-            "qn": pa.array([f.qn for f in frames], pa.string()),
-            "raw": binary_array([f.raw for f in frames]),
-            "data_time": timestamp_array([f.data_time for f in frames]),
-        },
-        schema=FRAME_SCHEMA,
-    )
-    _ul_frames = table  # noqa: F841  (read by name by DuckDB's replacement scan: no view to create and drop)
-    con.complete()
-    con.execute(
-        "INSERT INTO raw_frames (frame_id, received_at, peer, mn, cn, qn, raw, data_time) "
-        "SELECT frame_id, received_at, peer, mn, cn, qn, raw, data_time FROM _ul_frames"
-    )
-    return ids
+    """Append frames given as rows with ids from ``first_id`` (:func:`append_frame_table`); returns the ids."""
+    table = frame_table([f.received_at for f in frames], [f.peer for f in frames], [f.mn for f in frames],
+                        [f.cn for f in frames], [f.qn for f in frames], [f.raw for f in frames],
+                        [f.data_time for f in frames])
+    return [int(i) for i in append_frame_table(con, first_id, table)]
 
 
 def frame_table(received_at: Sequence[datetime], peer: Sequence[str | None], mn: Sequence[str | None],
@@ -177,7 +105,8 @@ def frames_distinct(frames: pa.Table) -> bool:
     return frames.num_rows < 2 or bool(pc.count_distinct(frames["raw"]).as_py() == frames.num_rows)
 
 
-# The key of frame_key in SQL: 'qn' (MN and QN), 'dt' (MN and DataTime, no QN) or NULL (no key)
+# How a resent frame is found again (with the same bytes): by MN and QN ('qn'), or by MN and DataTime when it
+# has no QN ('dt', 2005 devices); NULL: no key (never a duplicate)
 _KEY_KIND: Final = ("CASE WHEN mn IS NULL THEN NULL WHEN qn <> '' THEN 'qn' "
                     "WHEN data_time IS NOT NULL THEN 'dt' END")
 _FRAME_DUPLICATES: Final = f"""
@@ -203,8 +132,8 @@ ORDER BY b.pos"""  # noqa: S608  (SQL built from code constants)
 
 def find_frame_duplicates(con: duckdb.DuckDBPyConnection, frames: pa.Table, *, look_in_store: bool = True
                           ) -> FrameDuplicates:
-    """:func:`frame_key` duplicates of a FRAME_COLUMNS table, in one query: against the stored frames (as
-    :func:`find_stored_frames`, the scan limited to the table's QN and DataTime ranges; skipped when
+    """Duplicates (same key, _KEY_KIND, and same bytes) of a FRAME_COLUMNS table, in one query: against the
+    stored frames (the scan limited to the table's QN and DataTime ranges, for the zone maps; skipped when
     ``look_in_store`` is False, e.g. when the store's Watermarks prove that none can be there) and among
     the table's own frames."""
     n = frames.num_rows
