@@ -389,10 +389,6 @@ class HourJudge:
 
         return self._replay(("events", tuple(event_hours.schema.names)), {"event_hours": event_hours}, build)[0]
 
-    def days_and_events(self, day_hours: pa.Table, event_hours: pa.Table) -> tuple[pa.Table, pa.Table]:
-        """The engine's day rows of ``day_hours`` and exceedance events of ``event_hours`` (stored hour rows)."""
-        return self.days(day_hours), self.events(event_hours)
-
 
 _JUDGES: dict[int, HourJudge] = {}
 
