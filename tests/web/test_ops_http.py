@@ -13,7 +13,7 @@ import pytest
 from ops_helpers import PASSWORDS, Browserless, add_role_users, signed_in
 from starlette.routing import Route
 
-from ultralow.app import Application
+from ultralow.app import Application, open_store_read_only
 from ultralow.app.ops import OpsStore
 from ultralow.registry import load_registry
 from ultralow.store import Store, save_registry
@@ -58,6 +58,25 @@ def ops_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, St
                                     reports_dir=folder / "reports"), build_on_start=False)
         with ThreadedWebServer(web) as server:
             yield server.url, store, web
+
+
+def test_on_a_read_only_store_the_dashboard_says_where_it_runs(tmp_path: Path) -> None:
+    """`ultralow web` opens the store read-only: a sign-in would have to write, so every dashboard path
+    answers 503 with the reason (before: the login page, then a 500 from the failed UPDATE)."""
+    registry = load_registry(ROOT / "examples" / "ultralow.toml")
+    with Store(tmp_path / "ops.duckdb") as store:
+        save_registry(store, registry)
+        add_role_users(store, registry)
+    with open_store_read_only(tmp_path / "ops.duckdb") as store:
+        web = create_app(WebContext(app=Application.from_store(store, registry=registry),
+                                    reports_dir=tmp_path / "reports"), build_on_start=False)
+        with ThreadedWebServer(web) as server, httpx.Client(base_url=server.url) as client:
+            for method, path in (("GET", "/ops/login"), ("POST", "/ops/login"), ("GET", "/zh/ops/live")):
+                response = client.request(method, path, data={"name": "viewer1", "password": PASSWORDS["viewer"]}
+                                          if method == "POST" else None)
+                assert response.status_code == 503, (method, path)
+                assert "runs with <code>ultralow serve</code>" in response.text
+            assert client.get("/", follow_redirects=True).status_code == 200  # the site itself is served
 
 
 def least(role: str, needed: str) -> bool:
