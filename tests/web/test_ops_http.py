@@ -169,7 +169,11 @@ def test_the_dashboard_in_chinese_at_zh_ops(ops_site: tuple[str, Store, object])
     operator = signed_in(base, "operator")  # the marks form (operators) names factors in Chinese: factors.csv
     marks = operator.get("/zh/ops/marks").text
     assert '<option value="a21026">二氧化硫 (a21026)</option>' in marks and "sulphur dioxide" not in marks
-    assert '<option value="a21026">sulphur dioxide (a21026)</option>' in operator.get("/ops/marks").text
+    english = operator.get("/ops/marks").text
+    assert '<option value="a21026">sulphur dioxide (a21026)</option>' in english
+    # mark types by their names (web/labels.py MARK_TYPES, translated in the catalog), the code as the value
+    assert '<option value="stopped">停运</option>' in marks and '<option value="out_of_control">失控</option>' in marks
+    assert '<option value="stopped">Stopped</option>' in english
 
 
 def test_forms_without_the_token_are_refused(ops_site: tuple[str, Store, object]) -> None:

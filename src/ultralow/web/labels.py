@@ -16,6 +16,16 @@ SOURCE_TYPES: dict[str, str] = {
     "anode_baking": N_("Anode baking furnace"),
     "all": N_("All source types"),
 }
+# The marking policy's mark types (standards/data/marking_policy.toml: HJ 75-2017 §12.1, MEE 2022 No. 21)
+MARK_TYPES: dict[str, str] = {
+    "maintenance": N_("Maintenance"),
+    "calibration": N_("Calibration"),
+    "fault": N_("CEMS fault"),
+    "out_of_control": N_("Out of control"),
+    "stopped": N_("Stopped"),
+    "startup_shutdown": N_("Start-up / shut-down"),
+    "unit_fault": N_("Unit fault or accident"),
+}
 COUNTRIES: dict[str, str] = {"CN": N_("China"), "GN": N_("Guinea"), "ID": N_("Indonesia")}
 SHORT_POLLUTANTS = {"a21026": "SO₂", "a21002": "NOₓ", "a34013": "PM", "a21018": "F"}
 

@@ -32,7 +32,7 @@ from ultralow.hj212.codes import code_tables
 from ultralow.registry import Registry
 from ultralow.translation import N_
 from ultralow.web.i18n import LANGUAGES, translations
-from ultralow.web.labels import SOURCE_TYPES
+from ultralow.web.labels import MARK_TYPES, SOURCE_TYPES
 from ultralow.web.ops import auth
 from ultralow.web.ops.feed import CLOSED, LiveFeed
 from ultralow.web.ops.monitor import Monitor
@@ -111,9 +111,11 @@ def render(request: Request, template: str, session: Session | None, status_code
     rest = request.url.path[len(prefix):]
     switch = [{"href": auth.dashboard_path(other) + rest, "name": other.name, "hreflang": other.code,
                "html_lang": other.html_lang} for other in LANGUAGES if other != language]
+    gettext = gettext_of(request)
     html = environment.get_template(template).render(request=request, session=session, path=request.url.path,
-                                                     _=gettext_of(request), ops=prefix, html_lang=language.html_lang, lang=language.code,
+                                                     _=gettext, ops=prefix, html_lang=language.html_lang, lang=language.code,
                                                      switch=switch, factor_name=lambda c: factor_name(c, language.code),
+                                                     mark_type_name=lambda t: gettext(MARK_TYPES[t]) if t in MARK_TYPES else t,
                                                      **context)
     return HTMLResponse(html, status_code=status_code, headers={"cache-control": "no-store"})
 
