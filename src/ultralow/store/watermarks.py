@@ -22,7 +22,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Final, TypeVar
 
 import duckdb
 import numpy as np
@@ -34,6 +34,7 @@ _MICROSECOND: Final = timedelta(microseconds=1)
 _AFTER: Final = "\0"
 
 ReadingGroup = tuple[str, str]  # (outlet_id, kind)
+_T = TypeVar("_T", str, int)  # a QN (text) or a DataTime (microseconds)
 
 
 def micros(when: datetime) -> int:
@@ -80,25 +81,25 @@ class FrameRanges:
         if mn is None:
             return  # no key: never looked up
         if qn:
-            seen = self.qn.get(mn)
-            self.qn[mn] = (qn, qn) if seen is None else (min(seen[0], qn), max(seen[1], qn))
+            _widen(self.qn, mn, qn, qn)
         elif data_time is not None:
             when = micros(data_time)
-            seen_us = self.data_time_us.get(mn)
-            self.data_time_us[mn] = (when, when) if seen_us is None else (min(seen_us[0], when),
-                                                                         max(seen_us[1], when))
+            _widen(self.data_time_us, mn, when, when)
 
     def merge(self, other: FrameRanges) -> None:
         for mn, (low, high) in other.qn.items():
-            seen = self.qn.get(mn)
-            self.qn[mn] = (low, high) if seen is None else (min(seen[0], low), max(seen[1], high))
+            _widen(self.qn, mn, low, high)
         for mn, (low_us, high_us) in other.data_time_us.items():
-            seen_us = self.data_time_us.get(mn)
-            self.data_time_us[mn] = (low_us, high_us) if seen_us is None else (min(seen_us[0], low_us),
-                                                                              max(seen_us[1], high_us))
+            _widen(self.data_time_us, mn, low_us, high_us)
 
     def marks(self) -> FrameMarks:
         return FrameMarks.from_ranges(self.qn, self.data_time_us)
+
+
+def _widen(ranges: dict[str, tuple[_T, _T]], mn: str, low: _T, high: _T) -> None:
+    """Widen the (low, high) range of ``mn`` to cover ``low`` .. ``high``."""
+    seen = ranges.get(mn)
+    ranges[mn] = (low, high) if seen is None else (min(seen[0], low), max(seen[1], high))
 
 
 class Watermarks:
